@@ -1,0 +1,112 @@
+using Microsoft.CodeAnalysis;
+
+namespace MlOps.Analyzers
+{
+    /// <summary>
+    /// The ML.NET types the rules look for, resolved once per compilation. <see cref="TryCreate"/>
+    /// returns null when the compilation does not reference ML.NET, and every analyzer then
+    /// registers nothing: a project without Microsoft.ML pays one metadata-name lookup.
+    /// </summary>
+    internal sealed class MlNetTypes
+    {
+        private MlNetTypes(Compilation compilation, INamedTypeSymbol mlContext)
+        {
+            Compilation = compilation;
+            MLContext = mlContext;
+            IDataView = compilation.GetTypeByMetadataName("Microsoft.ML.IDataView");
+            ITransformer = compilation.GetTypeByMetadataName("Microsoft.ML.ITransformer");
+            IEstimator = compilation.GetTypeByMetadataName("Microsoft.ML.IEstimator`1");
+            DataViewSchema = compilation.GetTypeByMetadataName("Microsoft.ML.DataViewSchema");
+            PredictionEngine = compilation.GetTypeByMetadataName("Microsoft.ML.PredictionEngine`2");
+            PredictionEngineBase = compilation.GetTypeByMetadataName("Microsoft.ML.PredictionEngineBase`2");
+            PredictionEnginePool = compilation.GetTypeByMetadataName("Microsoft.Extensions.ML.PredictionEnginePool`2");
+            ModelOperationsCatalog = compilation.GetTypeByMetadataName("Microsoft.ML.ModelOperationsCatalog");
+            DataOperationsCatalog = compilation.GetTypeByMetadataName("Microsoft.ML.DataOperationsCatalog");
+            TextLoaderSaverCatalog = compilation.GetTypeByMetadataName("Microsoft.ML.TextLoaderSaverCatalog");
+            BinaryLoaderSaverCatalog = compilation.GetTypeByMetadataName("Microsoft.ML.BinaryLoaderSaverCatalog");
+            TextLoader = compilation.GetTypeByMetadataName("Microsoft.ML.Data.TextLoader");
+            LoadColumnAttribute = compilation.GetTypeByMetadataName("Microsoft.ML.Data.LoadColumnAttribute");
+            TrainCatalogBase = compilation.GetTypeByMetadataName("Microsoft.ML.TrainCatalogBase");
+            CatalogInstantiatorBase = compilation.GetTypeByMetadataName("Microsoft.ML.TrainCatalogBase+CatalogInstantiatorBase");
+            TransformsCatalog = compilation.GetTypeByMetadataName("Microsoft.ML.TransformsCatalog");
+        }
+
+        public Compilation Compilation { get; }
+
+        public INamedTypeSymbol MLContext { get; }
+        public INamedTypeSymbol? IDataView { get; }
+        public INamedTypeSymbol? ITransformer { get; }
+        public INamedTypeSymbol? IEstimator { get; }
+        public INamedTypeSymbol? DataViewSchema { get; }
+        public INamedTypeSymbol? PredictionEngine { get; }
+        public INamedTypeSymbol? PredictionEngineBase { get; }
+
+        /// <summary>Microsoft.Extensions.ML's pool, when referenced: the thread-safe way to share engines.</summary>
+        public INamedTypeSymbol? PredictionEnginePool { get; }
+        public INamedTypeSymbol? ModelOperationsCatalog { get; }
+        public INamedTypeSymbol? DataOperationsCatalog { get; }
+        public INamedTypeSymbol? TextLoaderSaverCatalog { get; }
+        public INamedTypeSymbol? BinaryLoaderSaverCatalog { get; }
+        public INamedTypeSymbol? TextLoader { get; }
+        public INamedTypeSymbol? LoadColumnAttribute { get; }
+
+        /// <summary>Base of <c>BinaryClassification</c>, <c>Regression</c>, ... catalogs.</summary>
+        public INamedTypeSymbol? TrainCatalogBase { get; }
+
+        /// <summary>Base of every <c>.Trainers</c> catalog (and the calibrators catalog).</summary>
+        public INamedTypeSymbol? CatalogInstantiatorBase { get; }
+        public INamedTypeSymbol? TransformsCatalog { get; }
+
+        public static MlNetTypes? TryCreate(Compilation compilation)
+        {
+            var mlContext = compilation.GetTypeByMetadataName("Microsoft.ML.MLContext");
+            return mlContext is null ? null : new MlNetTypes(compilation, mlContext);
+        }
+
+        /// <summary>True for <paramref name="type"/> or any type deriving from <paramref name="baseType"/>.</summary>
+        public static bool InheritsFrom(ITypeSymbol? type, INamedTypeSymbol? baseType)
+        {
+            if (baseType is null)
+            {
+                return false;
+            }
+
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, baseType))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>True when <paramref name="type"/> is <paramref name="iface"/> or implements it.</summary>
+        public static bool Implements(ITypeSymbol? type, INamedTypeSymbol? iface)
+        {
+            if (type is null || iface is null)
+            {
+                return false;
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, iface))
+            {
+                return true;
+            }
+
+            foreach (var candidate in type.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, iface))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public bool IsPredictionEngine(ITypeSymbol? type) =>
+            InheritsFrom(type, PredictionEngineBase) || InheritsFrom(type, PredictionEngine);
+    }
+}
