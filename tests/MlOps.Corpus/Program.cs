@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using MlOps.Analyzers;
+
+// Usage: MlOps.Corpus <folder> [--quiet]
+// Each *.csproj below <folder> is compiled from the .cs files in its folder (files of nested projects
+// excluded) against the .NET and ASP.NET Core reference packs of this SDK and ML.NET 5; every analyzer
+// runs; findings and analyzer exceptions are printed. Types from packages the corpus uses but this tool
+// does not reference stay unresolved, as in half-typed code: the analyzers must cope.
+if (args.Length == 0)
+{
+    Console.Error.WriteLine("usage: MlOps.Corpus <folder> [--quiet]");
+    return 2;
+}
+
+var root = Path.GetFullPath(args[0]);
+var quiet = args.Contains("--quiet");
+var references = LoadReferences();
+var analyzers = typeof(RuleIdentifiers).Assembly.GetTypes()
+    .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
+    .OrderBy(t => t.FullName, StringComparer.Ordinal)
+    .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+    .ToImmutableArray();
+
+var projects = Directory.GetFiles(root, "*.csproj", SearchOption.AllDirectories)
+    .Select(p => Path.GetDirectoryName(p)!)
+    .Distinct()
+    .OrderBy(p => p, StringComparer.Ordinal)
+    .ToList();
+
+var perRule = new SortedDictionary<string, int>(StringComparer.Ordinal);
+var exceptions = 0;
+var files = 0;
+var mlProjects = 0;
+foreach (var project in projects)
+{
+    var sources = Directory.GetFiles(project, "*.cs", SearchOption.AllDirectories)
+        .Where(f => !IsUnder(f, "bin") && !IsUnder(f, "obj"))
+        .Where(f => OwningProject(f, projects) == project)
+        .OrderBy(f => f, StringComparer.Ordinal)
+        .ToList();
+    if (sources.Count == 0)
+    {
+        continue;
+    }
+
+    files += sources.Count;
+    var parse = new CSharpParseOptions(LanguageVersion.Latest);
+    var trees = sources.Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), parse, path: f)).ToList();
+    if (!trees.Any(t => t.ToString().Contains("Microsoft.ML", StringComparison.Ordinal)))
+    {
+        continue;
+    }
+
+    mlProjects++;
+    var compilation = CSharpCompilation.Create(
+        Path.GetFileName(project),
+        trees,
+        references,
+        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable));
+    // Global usings that the SDK's ImplicitUsings would add.
+    compilation = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(
+        "global using System; global using System.IO; global using System.Linq; global using System.Collections.Generic; global using System.Threading.Tasks;",
+        parse,
+        path: Path.Combine(project, "ImplicitUsings.g.cs")));
+
+    var thrown = new ConcurrentQueue<string>();
+    var withAnalyzers = compilation.WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
+        new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+        (e, a, _) => thrown.Enqueue($"{a.GetType().Name}: {e.GetType().Name}: {e.Message}"),
+        concurrentAnalysis: true,
+        logAnalyzerExecutionTime: false));
+    var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
+    foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(d => d.Location.SourceSpan.Start))
+    {
+        if (diagnostic.Id == "AD0001")
+        {
+            thrown.Enqueue(diagnostic.GetMessage());
+            continue;
+        }
+
+        perRule[diagnostic.Id] = perRule.GetValueOrDefault(diagnostic.Id) + 1;
+        if (!quiet)
+        {
+            var span = diagnostic.Location.GetLineSpan();
+            Console.WriteLine($"{Path.GetRelativePath(root, span.Path)}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}): {diagnostic.Id}: {diagnostic.GetMessage()}");
+        }
+    }
+
+    foreach (var e in thrown)
+    {
+        exceptions++;
+        Console.WriteLine($"EXCEPTION in {Path.GetRelativePath(root, project)}: {e}");
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine($"projects: {projects.Count} ({mlProjects} using ML.NET), files: {files}, analyzers: {analyzers.Length}");
+foreach (var pair in perRule)
+{
+    Console.WriteLine($"{pair.Key}: {pair.Value}");
+}
+
+Console.WriteLine($"analyzer exceptions (AD0001): {exceptions}");
+return exceptions == 0 ? 0 : 1;
+
+static bool IsUnder(string file, string folder) =>
+    file.Contains(Path.DirectorySeparatorChar + folder + Path.DirectorySeparatorChar, StringComparison.OrdinalIgnoreCase);
+
+static string OwningProject(string file, List<string> projects) =>
+    projects.Where(p => file.StartsWith(p + Path.DirectorySeparatorChar, StringComparison.Ordinal)).OrderByDescending(p => p.Length).First();
+
+static ImmutableArray<MetadataReference> LoadReferences()
+{
+    var dotnetRoot = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(typeof(object).Assembly.Location)))!;
+    var packs = Path.Combine(dotnetRoot, "..", "packs");
+    var version = Environment.Version.ToString(3);
+    var tfm = $"net{Environment.Version.Major}.{Environment.Version.Minor}";
+    var referenceDlls = new List<string>();
+    foreach (var pack in new[] { "Microsoft.NETCore.App.Ref", "Microsoft.AspNetCore.App.Ref" })
+    {
+        var packDir = Directory.GetDirectories(Path.Combine(packs, pack)).OrderByDescending(d => d, StringComparer.Ordinal).First();
+        referenceDlls.AddRange(Directory.GetFiles(Path.Combine(packDir, "ref", tfm), "*.dll"));
+    }
+
+    referenceDlls.AddRange(Directory.GetFiles(AppContext.BaseDirectory, "Microsoft.ML*.dll"));
+    _ = version;
+    return referenceDlls.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
+}
