@@ -35,7 +35,7 @@ namespace MlOps.Analyzers.Tests.Reliability
         [Fact]
         public void AllAnalyzers_AreFoundByReflection()
         {
-            Assert.Contains(AnalyzerRunner.AllAnalyzers, a => a is Rules.ModelSavedWithoutSchemaAnalyzer);
+            Assert.Contains(AnalyzerRunner.AllAnalyzers, a => a is MlOps.Analyzers.Rules.ModelSavedWithoutSchemaAnalyzer);
         }
     }
 }
