@@ -564,14 +564,21 @@ namespace MlOps.Analyzers.Rules
 
             /// <summary>
             /// The context a catalog chain such as <c>ctx.BinaryClassification.Trainers</c> hangs on: down
-            /// through property references to the MLContext-typed value, then its node.
+            /// through property references and catalog accessors written as extension methods without
+            /// arguments (<c>ctx.Recommendation().Trainers</c>) to the MLContext-typed value, then its node.
             /// </summary>
             public object? ResolveRoot(IOperation? receiver)
             {
                 var current = receiver?.WithoutConversions();
-                for (var depth = 0; current is IPropertyReferenceOperation property && !IsMLContext(property.Type) && depth < 8; depth++)
+                for (var depth = 0; current is not null && !IsMLContext(current.Type) && depth < 8; depth++)
                 {
-                    current = property.Instance?.WithoutConversions();
+                    current = current switch
+                    {
+                        IPropertyReferenceOperation property => property.Instance?.WithoutConversions(),
+                        IInvocationOperation { TargetMethod: { IsExtensionMethod: true, Parameters.Length: 1 }, Arguments.Length: 1 } accessor =>
+                            accessor.Arguments[0].Value.WithoutConversions(),
+                        _ => null,
+                    };
                 }
 
                 return current is not null && IsMLContext(current.Type) ? ResolveNode(current) : null;

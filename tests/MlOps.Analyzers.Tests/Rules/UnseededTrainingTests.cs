@@ -231,6 +231,25 @@ namespace MlOps.Analyzers.Tests.Rules
         }
 
         [Fact]
+        public async Task CatalogReachedThroughAnExtensionAccessor_IsReported()
+        {
+            // Like Microsoft.ML.Recommender's mlContext.Recommendation().Trainers.
+            var source = Usings + /* lang=c#-test */ """
+                static class Catalogs
+                {
+                    public static BinaryClassificationCatalog Binary(this MLContext context) => context.BinaryClassification;
+                }
+
+                class Trainer
+                {
+                    object Train() { var ml = {|#0:new MLContext()|}; return ml.Binary().Trainers.AveragedPerceptron(); }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source,
+                Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithLocation(0).WithArguments("ml", "creates trainer 'AveragedPerceptron'"));
+        }
+
+        [Fact]
         public async Task UseInsideLambdaAndLocalFunction_IsReported()
         {
             var source = Usings + /* lang=c#-test */ """
