@@ -1,0 +1,700 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace MlOps.Analyzers.Rules
+{
+    /// <summary>
+    /// MLOPS101: <c>new MLContext()</c> without a seed whose instance feeds randomness (creates a trainer,
+    /// starts an AutoML experiment, or calls a catalog method with an optional <c>int? seed</c> left out).
+    /// </summary>
+    /// <remarks>
+    /// The rule follows the instance. Each named type records, for its members, a small graph: nodes are
+    /// the creation, locals, parameters, fields and properties holding an <c>MLContext</c>; edges are
+    /// assignments (free) and arguments to parameters of source methods (one hop each, at most
+    /// <see cref="MaxHops"/>); leaves are the randomness uses reached through a node. At the type's symbol
+    /// end its creations are searched. A creation whose search reaches nodes other types can touch (a
+    /// parameter of a method elsewhere, a non-private field) and finds nothing yet waits; every later
+    /// symbol end searches the waiting ones again under one lock, so the last type involved sees all facts
+    /// and the outcome does not depend on the order of analysis.
+    /// </remarks>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class UnseededTrainingAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>How many argument-to-parameter steps the search follows from a creation.</summary>
+        internal const int MaxHops = 2;
+
+        public static readonly DiagnosticDescriptor Rule = DiagnosticDescriptors.Create(
+            RuleIdentifiers.UnseededTraining,
+            title: "MLContext used for training without a seed",
+            messageFormat: "MLContext '{0}' is used for training without a seed: results change from run to run (it {1})",
+            RuleCategories.Reproducibility,
+            DiagnosticSeverity.Warning,
+            description: "new MLContext() without a seed draws a fresh random seed per run, and every trainer, AutoML experiment, split, shuffle or randomized transform that is not given its own seed draws from it: metrics and models differ from run to run and no experiment can be reproduced. Pass a seed, new MLContext(seed: 0). Contexts that only load models, predict or fit deterministic transforms are not reported.");
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var types = MlNetTypes.TryCreate(start.Compilation);
+                if (types is null)
+                {
+                    return;
+                }
+
+                var state = new CompilationState(types);
+                start.RegisterSymbolStartAction(symbolStart => OnTypeStart(symbolStart, state), SymbolKind.NamedType);
+            });
+        }
+
+        private static void OnTypeStart(SymbolStartAnalysisContext context, CompilationState state)
+        {
+            if (context.Symbol is not INamedTypeSymbol type)
+            {
+                return;
+            }
+
+            var creations = new ConcurrentBag<Creation>();
+            context.RegisterOperationAction(c => OnCreation(c, state, type, creations), OperationKind.ObjectCreation);
+            context.RegisterOperationAction(c => OnInvocation(c, state), OperationKind.Invocation);
+            context.RegisterOperationAction(c => OnArgument(c, state), OperationKind.Argument);
+            context.RegisterOperationAction(
+                c => OnFlow(c, state),
+                OperationKind.SimpleAssignment,
+                OperationKind.CoalesceAssignment,
+                OperationKind.VariableDeclarator,
+                OperationKind.FieldInitializer,
+                OperationKind.PropertyInitializer);
+            context.RegisterSymbolEndAction(c => OnTypeEnd(c, state, type, creations));
+        }
+
+        private static void OnCreation(OperationAnalysisContext context, CompilationState state, INamedTypeSymbol type, ConcurrentBag<Creation> creations)
+        {
+            var creation = (IObjectCreationOperation)context.Operation;
+            if (!state.IsMLContext(creation.Type) || creation.Constructor is null)
+            {
+                return;
+            }
+
+            // An owner other than this type: a nested type's member whose operations also reach the outer scope.
+            if (!SymbolEqualityComparer.Default.Equals(OwningType(context.ContainingSymbol), type))
+            {
+                return;
+            }
+
+            foreach (var argument in creation.Arguments)
+            {
+                if (argument.Parameter?.Name == "seed" && argument.IsExplicit() && !argument.Value.IsNullConstant())
+                {
+                    return;
+                }
+            }
+
+            creations.Add(new Creation(creation.Syntax.GetLocation(), NameOf(creation)));
+        }
+
+        private static void OnInvocation(OperationAnalysisContext context, CompilationState state)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            var description = DescribeRandomness(invocation, state.Types, out var receiver);
+            if (description is null)
+            {
+                return;
+            }
+
+            var root = state.ResolveRoot(receiver);
+            if (root is not null)
+            {
+                state.Graph.AddUse(root, new Use(description, invocation.Syntax.GetLocation()));
+            }
+        }
+
+        private static void OnArgument(OperationAnalysisContext context, CompilationState state)
+        {
+            var argument = (IArgumentOperation)context.Operation;
+            if (argument.Parameter is not { } parameter
+                || !state.IsMLContext(parameter.Type)
+                || parameter.ContainingSymbol is not IMethodSymbol method
+                || !IsInSource(method))
+            {
+                return;
+            }
+
+            var source = state.ResolveNode(argument.Value);
+            var target = GetDefinition(parameter);
+            if (source is not null && target is not null)
+            {
+                state.Graph.AddEdge(source, new Edge(target, isHop: true, argument.Syntax.GetLocation()));
+            }
+        }
+
+        private static void OnFlow(OperationAnalysisContext context, CompilationState state)
+        {
+            switch (context.Operation)
+            {
+                case IAssignmentOperation assignment:
+                    AddFlow(state, assignment.Value, state.ResolveNode(assignment.Target), assignment);
+                    break;
+                case IVariableDeclaratorOperation declarator:
+                    var initializer = declarator.GetVariableInitializer();
+                    if (initializer is not null)
+                    {
+                        AddFlow(state, initializer.Value, declarator.Symbol, declarator);
+                    }
+
+                    break;
+                case IFieldInitializerOperation fieldInitializer:
+                    foreach (var field in fieldInitializer.InitializedFields)
+                    {
+                        AddFlow(state, fieldInitializer.Value, field.OriginalDefinition, fieldInitializer);
+                    }
+
+                    break;
+                case IPropertyInitializerOperation propertyInitializer:
+                    foreach (var property in propertyInitializer.InitializedProperties)
+                    {
+                        AddFlow(state, propertyInitializer.Value, property.OriginalDefinition, propertyInitializer);
+                    }
+
+                    break;
+            }
+        }
+
+        private static void AddFlow(CompilationState state, IOperation? value, object? target, IOperation at)
+        {
+            if (value is null || target is null || !state.IsMLContext(value.WithoutConversions().Type))
+            {
+                return;
+            }
+
+            var source = state.ResolveNode(value);
+            if (source is not null)
+            {
+                state.Graph.AddEdge(source, new Edge(target, isHop: false, at.Syntax.GetLocation()));
+            }
+        }
+
+        private static void OnTypeEnd(SymbolAnalysisContext context, CompilationState state, INamedTypeSymbol type, ConcurrentBag<Creation> creations)
+        {
+            List<(Creation Creation, Use Use)> found;
+            lock (state.Waiting)
+            {
+                foreach (var creation in creations)
+                {
+                    var result = state.Graph.Search(creation.Node, node => IsClosed(node, type));
+                    if (result.Use is { } use)
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(Rule, creation.Location, creation.Name, use.Description));
+                    }
+                    else if (!result.Complete)
+                    {
+                        state.Waiting.Add(creation);
+                    }
+                }
+
+                // Another type's facts may complete a creation that waited: search those again.
+                found = new List<(Creation, Use)>();
+                foreach (var waiting in state.Waiting)
+                {
+                    var result = state.Graph.Search(waiting.Node, isClosed: null);
+                    if (result.Use is { } use)
+                    {
+                        found.Add((waiting, use));
+                    }
+                }
+
+                foreach (var (creation, _) in found)
+                {
+                    state.Waiting.Remove(creation);
+                }
+            }
+
+            foreach (var (creation, use) in found)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Rule, creation.Location, creation.Name, use.Description));
+            }
+        }
+
+        /// <summary>
+        /// What randomness the call draws from the context, or null. <paramref name="receiver"/> is the
+        /// expression the call is made on (the <c>this</c> argument of an extension method).
+        /// </summary>
+        private static string? DescribeRandomness(IInvocationOperation invocation, MlNetTypes types, out IOperation? receiver)
+        {
+            receiver = null;
+            var method = invocation.TargetMethod;
+            if (method is null)
+            {
+                return null;
+            }
+
+            ITypeSymbol? receiverType;
+            if (method.IsExtensionMethod)
+            {
+                if (method.Parameters.IsEmpty)
+                {
+                    return null;
+                }
+
+                receiverType = method.Parameters[0].Type;
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (argument.Parameter?.Ordinal == 0)
+                    {
+                        receiver = argument.Value;
+                    }
+                }
+            }
+            else
+            {
+                receiverType = method.ContainingType;
+                receiver = invocation.Instance;
+            }
+
+            if (receiver is null)
+            {
+                return null;
+            }
+
+            // AutoML (Microsoft.ML.AutoML): mlContext.Auto() is the door to every experiment; only
+            // InferColumns on it is deterministic. Matched by name: the package may not be referenced.
+            if (method.Name == "Auto" && method.IsExtensionMethod && SymbolEqualityComparer.Default.Equals(receiverType, types.MLContext))
+            {
+                return invocation.Parent is IInvocationOperation { TargetMethod.Name: "InferColumns" } next && next.Instance == invocation
+                    ? null
+                    : "starts an AutoML experiment";
+            }
+
+            if (!IsFromMlNet(method))
+            {
+                return null;
+            }
+
+            var seed = FindSeedParameter(method);
+            if (seed is not null)
+            {
+                var argument = FindArgument(invocation, seed);
+                if (argument is not null && argument.IsExplicit() && !argument.Value.IsNullConstant())
+                {
+                    return null;
+                }
+            }
+
+            if (MlNetTypes.InheritsFrom(receiverType, types.CatalogInstantiatorBase)
+                && receiverType?.Name != "CalibratorsCatalog"
+                && MlNetTypes.Implements(method.ReturnType, types.IEstimator))
+            {
+                return SeedsThroughOptions(invocation) ? null : $"creates trainer '{method.Name}'";
+            }
+
+            return seed is not null ? $"calls '{method.Name}' without a seed" : null;
+        }
+
+        /// <summary>The optional <c>int? seed</c> parameter ML.NET gives its randomized operations; hash seeds (uint) are not randomness.</summary>
+        private static IParameterSymbol? FindSeedParameter(IMethodSymbol method)
+        {
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.Name == "seed"
+                    && parameter.IsOptional
+                    && parameter.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable
+                    && nullable.TypeArguments.Length == 1
+                    && nullable.TypeArguments[0].SpecialType == SpecialType.System_Int32)
+                {
+                    return parameter;
+                }
+            }
+
+            return null;
+        }
+
+        private static IArgumentOperation? FindArgument(IInvocationOperation invocation, IParameterSymbol parameter)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.Ordinal == parameter.Ordinal)
+                {
+                    return argument;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// A trainer given an options object with a <c>Seed</c> member: seeded when the options are created
+        /// right there with <c>Seed = ...</c>; when they come from elsewhere the rule cannot tell and stays silent.
+        /// </summary>
+        private static bool SeedsThroughOptions(IInvocationOperation invocation)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.Type is not INamedTypeSymbol optionsType || !HasSeedMember(optionsType))
+                {
+                    continue;
+                }
+
+                if (argument.Value.WithoutConversions() is not IObjectCreationOperation creation)
+                {
+                    return true;
+                }
+
+                foreach (var initializer in creation.Initializer?.Initializers ?? ImmutableArray<IOperation>.Empty)
+                {
+                    if (initializer is ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Member.Name: "Seed" } })
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool HasSeedMember(INamedTypeSymbol type)
+        {
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                foreach (var member in current.GetMembers("Seed"))
+                {
+                    if (member is IFieldSymbol or IPropertySymbol)
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsFromMlNet(IMethodSymbol method) =>
+            method.ContainingAssembly?.Name is { } name
+            && (name == "Microsoft.ML" || name.StartsWith("Microsoft.ML.", StringComparison.Ordinal));
+
+        private static bool IsInSource(IMethodSymbol method)
+        {
+            foreach (var location in method.OriginalDefinition.Locations)
+            {
+                if (location.IsInSource)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static ISymbol? GetDefinition(IParameterSymbol parameter)
+        {
+            if (parameter.ContainingSymbol is IMethodSymbol method
+                && !SymbolEqualityComparer.Default.Equals(method, method.OriginalDefinition)
+                && parameter.Ordinal < method.OriginalDefinition.Parameters.Length)
+            {
+                return method.OriginalDefinition.Parameters[parameter.Ordinal];
+            }
+
+            return parameter;
+        }
+
+        /// <summary>
+        /// True when every fact about <paramref name="node"/> comes from members of <paramref name="type"/>:
+        /// locals and creations, parameters of its own methods, private fields and properties of a type without nested types.
+        /// </summary>
+        private static bool IsClosed(object node, INamedTypeSymbol type)
+        {
+            switch (node)
+            {
+                case Location:
+                case ILocalSymbol:
+                    return true;
+                case IParameterSymbol parameter:
+                    return SymbolEqualityComparer.Default.Equals(OwningType(parameter), type);
+                case IFieldSymbol or IPropertySymbol:
+                    var symbol = (ISymbol)node;
+                    return symbol.DeclaredAccessibility == Accessibility.Private
+                        && SymbolEqualityComparer.Default.Equals(symbol.ContainingType, type)
+                        && type.GetTypeMembers().IsEmpty;
+                default:
+                    return false;
+            }
+        }
+
+        private static INamedTypeSymbol? OwningType(ISymbol? symbol)
+        {
+            for (var current = symbol; current is not null; current = current.ContainingSymbol)
+            {
+                if (current is INamedTypeSymbol named)
+                {
+                    return named;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The name the message gives a context: where the creation is stored or passed.</summary>
+        private static string NameOf(IObjectCreationOperation creation)
+        {
+            IOperation current = creation;
+            while (current.Parent is IConversionOperation conversion)
+            {
+                current = conversion;
+            }
+
+            switch (current.Parent)
+            {
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                    return declarator.Symbol.Name;
+                case IFieldInitializerOperation { InitializedFields.Length: > 0 } fieldInitializer:
+                    return fieldInitializer.InitializedFields[0].Name;
+                case IPropertyInitializerOperation { InitializedProperties.Length: > 0 } propertyInitializer:
+                    return propertyInitializer.InitializedProperties[0].Name;
+                case IAssignmentOperation assignment when assignment.Value == current:
+                    return assignment.Target.DisplayName() ?? creation.Syntax.ToString();
+                case IArgumentOperation { Parameter: { } parameter }:
+                    return parameter.Name;
+                default:
+                    return creation.Syntax.ToString();
+            }
+        }
+
+        /// <summary>An unseeded creation; its graph node is its location (stable where syntax nodes may be rebuilt).</summary>
+        private sealed class Creation
+        {
+            public Creation(Location location, string name)
+            {
+                Location = location;
+                Name = name;
+            }
+
+            public object Node => Location;
+
+            public Location Location { get; }
+
+            public string Name { get; }
+        }
+
+        /// <summary>A randomness use reached through a node. Equal by value: the same operation may be seen twice.</summary>
+        private readonly struct Use : IEquatable<Use>
+        {
+            public Use(string description, Location location)
+            {
+                Description = description;
+                Location = location;
+            }
+
+            public string Description { get; }
+
+            public Location Location { get; }
+
+            public bool Equals(Use other) => Description == other.Description && Location.Equals(other.Location);
+
+            public override bool Equals(object? obj) => obj is Use other && Equals(other);
+
+            public override int GetHashCode() => Location.GetHashCode();
+        }
+
+        /// <summary>An assignment (free) or an argument given to a parameter (a hop).</summary>
+        private readonly struct Edge : IEquatable<Edge>
+        {
+            public Edge(object target, bool isHop, Location location)
+            {
+                Target = target;
+                IsHop = isHop;
+                Location = location;
+            }
+
+            public object Target { get; }
+
+            public bool IsHop { get; }
+
+            public Location Location { get; }
+
+            public bool Equals(Edge other) =>
+                IsHop == other.IsHop && Location.Equals(other.Location) && NodeComparer.Instance.Equals(Target, other.Target);
+
+            public override bool Equals(object? obj) => obj is Edge other && Equals(other);
+
+            public override int GetHashCode() => Location.GetHashCode();
+        }
+
+        private sealed class CompilationState
+        {
+            public CompilationState(MlNetTypes types)
+            {
+                Types = types;
+            }
+
+            public MlNetTypes Types { get; }
+
+            public ContextGraph Graph { get; } = new();
+
+            /// <summary>Unseeded creations whose search reached other types' nodes and found nothing yet; guarded by itself.</summary>
+            public List<Creation> Waiting { get; } = new();
+
+            public bool IsMLContext(ITypeSymbol? type) => SymbolEqualityComparer.Default.Equals(type, Types.MLContext);
+
+            /// <summary>The node an MLContext-typed value denotes: a creation, local, parameter, field or property.</summary>
+            public object? ResolveNode(IOperation? value)
+            {
+                switch (value?.WithoutConversions())
+                {
+                    case IObjectCreationOperation creation when IsMLContext(creation.Type):
+                        return creation.Syntax.GetLocation();
+                    case ILocalReferenceOperation local when IsMLContext(local.Local.Type):
+                        return local.Local;
+                    case IParameterReferenceOperation parameter when IsMLContext(parameter.Parameter.Type):
+                        return parameter.Parameter;
+                    case IFieldReferenceOperation field when IsMLContext(field.Field.Type):
+                        return field.Field.OriginalDefinition;
+                    case IPropertyReferenceOperation property when IsMLContext(property.Property.Type) && property.Arguments.IsEmpty:
+                        return property.Property.OriginalDefinition;
+                    default:
+                        return null;
+                }
+            }
+
+            /// <summary>
+            /// The context a catalog chain such as <c>ctx.BinaryClassification.Trainers</c> hangs on: down
+            /// through property references and catalog accessors written as extension methods without
+            /// arguments (<c>ctx.Recommendation().Trainers</c>) to the MLContext-typed value, then its node.
+            /// </summary>
+            public object? ResolveRoot(IOperation? receiver)
+            {
+                var current = receiver?.WithoutConversions();
+                for (var depth = 0; current is not null && !IsMLContext(current.Type) && depth < 8; depth++)
+                {
+                    current = current switch
+                    {
+                        IPropertyReferenceOperation property => property.Instance?.WithoutConversions(),
+                        IInvocationOperation { TargetMethod: { IsExtensionMethod: true, Parameters.Length: 1 }, Arguments.Length: 1 } accessor =>
+                            accessor.Arguments[0].Value.WithoutConversions(),
+                        _ => null,
+                    };
+                }
+
+                return current is not null && IsMLContext(current.Type) ? ResolveNode(current) : null;
+            }
+        }
+
+        /// <summary>Nodes (a creation's location or a symbol) with their randomness uses and outgoing edges.</summary>
+        private sealed class ContextGraph
+        {
+            private readonly ConcurrentDictionary<object, NodeFacts> _nodes = new(NodeComparer.Instance);
+
+            public void AddUse(object node, Use use)
+            {
+                var facts = _nodes.GetOrAdd(node, _ => new NodeFacts());
+                lock (facts)
+                {
+                    facts.Uses.Add(use);
+                }
+            }
+
+            public void AddEdge(object node, Edge edge)
+            {
+                var facts = _nodes.GetOrAdd(node, _ => new NodeFacts());
+                lock (facts)
+                {
+                    facts.Edges.Add(edge);
+                }
+            }
+
+            /// <summary>
+            /// Searches from <paramref name="start"/> (free assignment edges, at most <see cref="MaxHops"/>
+            /// argument hops) for the randomness use with fewest hops, then first in source order.
+            /// <c>Complete</c> is false when a node outside <paramref name="isClosed"/> was reached.
+            /// </summary>
+            public (Use? Use, bool Complete) Search(object start, Func<object, bool>? isClosed)
+            {
+                var bestHops = new Dictionary<object, int>(NodeComparer.Instance) { [start] = 0 };
+                var queue = new Queue<object>();
+                queue.Enqueue(start);
+                Use? best = null;
+                var bestUseHops = int.MaxValue;
+                var complete = true;
+                while (queue.Count > 0)
+                {
+                    var node = queue.Dequeue();
+                    var hops = bestHops[node];
+                    if (isClosed is not null && !isClosed(node))
+                    {
+                        complete = false;
+                    }
+
+                    if (!_nodes.TryGetValue(node, out var facts))
+                    {
+                        continue;
+                    }
+
+                    Use[] uses;
+                    Edge[] edges;
+                    lock (facts)
+                    {
+                        uses = new Use[facts.Uses.Count];
+                        facts.Uses.CopyTo(uses);
+                        edges = new Edge[facts.Edges.Count];
+                        facts.Edges.CopyTo(edges);
+                    }
+
+                    foreach (var use in uses)
+                    {
+                        if (hops < bestUseHops || hops == bestUseHops && best is { } current && IsBefore(use.Location, current.Location))
+                        {
+                            best = use;
+                            bestUseHops = hops;
+                        }
+                    }
+
+                    foreach (var edge in edges)
+                    {
+                        var next = hops + (edge.IsHop ? 1 : 0);
+                        if (next > MaxHops || bestHops.TryGetValue(edge.Target, out var seen) && seen <= next)
+                        {
+                            continue;
+                        }
+
+                        bestHops[edge.Target] = next;
+                        queue.Enqueue(edge.Target);
+                    }
+                }
+
+                return (best, complete);
+            }
+
+            private static bool IsBefore(Location a, Location b)
+            {
+                var byPath = string.CompareOrdinal(a.SourceTree?.FilePath, b.SourceTree?.FilePath);
+                return byPath < 0 || byPath == 0 && a.SourceSpan.Start < b.SourceSpan.Start;
+            }
+        }
+
+        private sealed class NodeFacts
+        {
+            // Sets: a nested type's operations may be seen by the outer type's scope as well.
+            public HashSet<Use> Uses { get; } = new();
+
+            public HashSet<Edge> Edges { get; } = new();
+        }
+
+        /// <summary>Symbols by <see cref="SymbolEqualityComparer.Default"/>, creation locations by value.</summary>
+        private sealed class NodeComparer : IEqualityComparer<object>
+        {
+            public static readonly NodeComparer Instance = new();
+
+            public new bool Equals(object? x, object? y) =>
+                x is ISymbol a && y is ISymbol b ? SymbolEqualityComparer.Default.Equals(a, b) : object.Equals(x, y);
+
+            public int GetHashCode(object obj) =>
+                obj is ISymbol symbol ? SymbolEqualityComparer.Default.GetHashCode(symbol) : obj.GetHashCode();
+        }
+    }
+}
