@@ -29,6 +29,7 @@ namespace MlOps.Analyzers
             TrainCatalogBase = compilation.GetTypeByMetadataName("Microsoft.ML.TrainCatalogBase");
             CatalogInstantiatorBase = compilation.GetTypeByMetadataName("Microsoft.ML.TrainCatalogBase+CatalogInstantiatorBase");
             TransformsCatalog = compilation.GetTypeByMetadataName("Microsoft.ML.TransformsCatalog");
+            VBuffer = compilation.GetTypeByMetadataName("Microsoft.ML.Data.VBuffer`1");
         }
 
         public Compilation Compilation { get; }
@@ -56,6 +57,9 @@ namespace MlOps.Analyzers
         /// <summary>Base of every <c>.Trainers</c> catalog (and the calibrators catalog).</summary>
         public INamedTypeSymbol? CatalogInstantiatorBase { get; }
         public INamedTypeSymbol? TransformsCatalog { get; }
+
+        /// <summary>A vector column value: a struct over arrays that ML.NET fills in place.</summary>
+        public INamedTypeSymbol? VBuffer { get; }
 
         public static MlNetTypes? TryCreate(Compilation compilation)
         {
