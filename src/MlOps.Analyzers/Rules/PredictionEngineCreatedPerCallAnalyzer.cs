@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -83,21 +82,25 @@ namespace MlOps.Analyzers.Rules
             public INamedTypeSymbol? NonHandler { get; }
         }
 
-        /// <summary>Where the creation repeats: the words after the verb, what it repeats once per, and the scope whose locals vary.</summary>
+        /// <summary>Where the creation repeats: the words after the verb, what it repeats once per, and the operation that repeats.</summary>
         private readonly struct Repetition
         {
-            public Repetition(string where, string unit, SyntaxNode? variantScope)
+            public Repetition(string where, string unit, IOperation scope, bool perRequest)
             {
                 Where = where;
                 Unit = unit;
-                VariantScope = variantScope;
+                Scope = scope;
+                PerRequest = perRequest;
             }
 
             public string Where { get; }
             public string Unit { get; }
 
-            /// <summary>Locals declared in here change per iteration; null for a request handler.</summary>
-            public SyntaxNode? VariantScope { get; }
+            /// <summary>The loop, the lambda, or the body of the request handler.</summary>
+            public IOperation Scope { get; }
+
+            /// <summary>A request handler: nothing declared in it varies the way a loop variable does.</summary>
+            public bool PerRequest { get; }
         }
 
         private static void AnalyzeCreation(OperationAnalysisContext context, KnownTypes types)
@@ -115,15 +118,28 @@ namespace MlOps.Analyzers.Rules
                 return;
             }
 
-            var scope = repetition.Value.VariantScope;
-            if (scope is not null && DependsOnLocalsOf(arguments, scope))
+            var perRequest = repetition.Value.PerRequest;
+            if (!perRequest && DependsOnLocalsOf(arguments, repetition.Value.Scope.Syntax))
             {
                 // A different model, path or seed on every iteration: not a repeated setup.
                 return;
             }
 
+            if (perRequest && UsesModelTrainedHere(types, arguments, creation))
+            {
+                // A model fitted in this request (a time series trained on the caller's data): its engine
+                // cannot be created earlier; training per request is a different question.
+                return;
+            }
+
+            if (creation is IObjectCreationOperation && ContainsFit(types, repetition.Value.Scope))
+            {
+                // An experiment: each model trained with a fresh (seeded) context. Training dwarfs the context.
+                return;
+            }
+
             var lazyTarget = LazilyInitializedTarget(creation);
-            if (lazyTarget is not null && !(scope is null && IsPerRequestInstanceMember(lazyTarget, handlerType)))
+            if (lazyTarget is not null && !(perRequest && IsPerRequestInstanceMember(lazyTarget, handlerType)))
             {
                 return;
             }
@@ -199,7 +215,7 @@ namespace MlOps.Analyzers.Rules
                     case ILoopOperation loop:
                         if (IsPerIteration(loop, child))
                         {
-                            return new Repetition(DescribeLoop(loop), "iteration", loop.Syntax);
+                            return new Repetition(DescribeLoop(loop), "iteration", loop, perRequest: false);
                         }
 
                         break;
@@ -216,7 +232,7 @@ namespace MlOps.Analyzers.Rules
             if (containingSymbol is IMethodSymbol method && IsRequestHandler(types, method, out var kind))
             {
                 handlerType = method.ContainingType;
-                return new Repetition($"in {kind} '{method.Name}' of '{method.ContainingType.Name}'", "request", null);
+                return new Repetition($"in {kind} '{method.Name}' of '{method.ContainingType.Name}'", "request", Root(creation), perRequest: true);
             }
 
             return null;
@@ -267,7 +283,7 @@ namespace MlOps.Analyzers.Rules
         {
             if (HasHttpAttribute(types, function.Symbol))
             {
-                return new Repetition("in a request handler lambda", "request", null);
+                return new Repetition("in a request handler lambda", "request", function, perRequest: true);
             }
 
             var argument = EnclosingArgument(function);
@@ -279,12 +295,12 @@ namespace MlOps.Analyzers.Rules
             if (IsPerElement(types, method, argument.Parameter))
             {
                 var name = method.IsExtensionMethod ? method.Name : method.ContainingType.Name + "." + method.Name;
-                return new Repetition($"inside the lambda passed to '{name}'", "element", function.Syntax);
+                return new Repetition($"inside the lambda passed to '{name}'", "element", function, perRequest: false);
             }
 
             if (EndpointMethods.Contains(method.Name) && IsEndpointHandler(method, argument.Parameter))
             {
-                return new Repetition($"in the request handler passed to '{method.Name}'", "request", null);
+                return new Repetition($"in the request handler passed to '{method.Name}'", "request", function, perRequest: true);
             }
 
             return null;
@@ -471,6 +487,81 @@ namespace MlOps.Analyzers.Rules
             }
 
             return false;
+        }
+
+        /// <summary>True when an argument is, or reads a local assigned from, <c>estimator.Fit(...)</c> in the same body.</summary>
+        private static bool UsesModelTrainedHere(KnownTypes types, ImmutableArray<IArgumentOperation> arguments, IOperation creation)
+        {
+            if (types.MlNet.IEstimator is null)
+            {
+                return false;
+            }
+
+            IOperation? root = null;
+            foreach (var argument in arguments)
+            {
+                foreach (var operation in argument.Value.DescendantsAndSelf())
+                {
+                    if (IsFit(types, operation))
+                    {
+                        return true;
+                    }
+
+                    if (operation is not ILocalReferenceOperation local)
+                    {
+                        continue;
+                    }
+
+                    root ??= Root(creation);
+                    foreach (var candidate in root.Descendants())
+                    {
+                        var assigned = candidate switch
+                        {
+                            IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local.Local) => declarator.Initializer?.Value,
+                            ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local.Local) => assignment.Value,
+                            _ => null,
+                        };
+                        if (assigned is not null && ContainsFit(types, assigned))
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool ContainsFit(KnownTypes types, IOperation operation)
+        {
+            if (types.MlNet.IEstimator is null)
+            {
+                return false;
+            }
+
+            foreach (var descendant in operation.DescendantsAndSelf())
+            {
+                if (IsFit(types, descendant))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsFit(KnownTypes types, IOperation operation) =>
+            operation is IInvocationOperation { TargetMethod: { Name: "Fit" } method }
+            && MlNetTypes.Implements(method.ContainingType, types.MlNet.IEstimator);
+
+        private static IOperation Root(IOperation operation)
+        {
+            while (operation.Parent is not null)
+            {
+                operation = operation.Parent;
+            }
+
+            return operation;
         }
 
         /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -147,7 +148,7 @@ namespace MlOps.Analyzers.Rules
         /// A property that stores its value: <c>{ get; }</c>, <c>{ get; set; }</c>. A property with a body
         /// is not reported: the field behind it is, and a getter that creates an engine shares none.
         /// </summary>
-        private static bool IsAutoProperty(IPropertySymbol property, System.Threading.CancellationToken cancellationToken)
+        private static bool IsAutoProperty(IPropertySymbol property, CancellationToken cancellationToken)
         {
             if (property.IsAbstract || property.IsExtern || property.DeclaringSyntaxReferences.Length == 0)
             {
@@ -397,7 +398,7 @@ namespace MlOps.Analyzers.Rules
             switch (value)
             {
                 case IAnonymousFunctionOperation function:
-                    foreach (var (symbolName, use) in OutsideEngines(types, function.Body, function.Syntax))
+                    foreach (var (symbolName, use) in OutsideEngines(types, function.Body, function.Syntax, context.CancellationToken))
                     {
                         var what = $"PredictionEngine '{symbolName}' comes from outside the lambda passed to '{apiName}' and is used inside it, {how}";
                         context.ReportDiagnostic(Diagnostic.Create(Rule, use.Syntax.GetLocation(), what));
@@ -409,7 +410,7 @@ namespace MlOps.Analyzers.Rules
                     var local = FindLocalFunction(call, reference.Method);
                     if (local?.Body is not null)
                     {
-                        foreach (var (symbolName, _) in OutsideEngines(types, local.Body, local.Syntax))
+                        foreach (var (symbolName, _) in OutsideEngines(types, local.Body, local.Syntax, context.CancellationToken))
                         {
                             var what = $"PredictionEngine '{symbolName}' comes from outside the local function '{reference.Method.Name}' passed to '{apiName}' and is used inside it, {how}";
                             context.ReportDiagnostic(Diagnostic.Create(Rule, value.Syntax.GetLocation(), what));
@@ -442,7 +443,7 @@ namespace MlOps.Analyzers.Rules
         }
 
         /// <summary>Each engine the delegate body reads that is not declared inside it, with its first use.</summary>
-        private static IEnumerable<(string Name, IOperation Use)> OutsideEngines(KnownTypes types, IOperation body, SyntaxNode boundary)
+        private static IEnumerable<(string Name, IOperation Use)> OutsideEngines(KnownTypes types, IOperation body, SyntaxNode boundary, CancellationToken cancellationToken)
         {
             var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             foreach (var operation in body.DescendantsAndSelf())
@@ -468,7 +469,7 @@ namespace MlOps.Analyzers.Rules
                         symbol = field.Field;
                         name = field.Field.Name;
                         break;
-                    case IPropertyReferenceOperation property when IsSharedValue(types, property):
+                    case IPropertyReferenceOperation property when IsSharedValue(types, property, cancellationToken):
                         symbol = property.Property;
                         name = property.Property.Name == "Value" && property.Instance is { } lazy
                             ? (lazy.DisplayName() ?? "Lazy") + ".Value"
@@ -489,7 +490,7 @@ namespace MlOps.Analyzers.Rules
         /// <c>Lazy&lt;engine&gt;.Value</c> and auto-properties hold one engine; <c>ThreadLocal&lt;engine&gt;.Value</c>
         /// is per thread, and a computed property may create a new engine on every read.
         /// </summary>
-        private static bool IsSharedValue(KnownTypes types, IPropertyReferenceOperation reference)
+        private static bool IsSharedValue(KnownTypes types, IPropertyReferenceOperation reference, CancellationToken cancellationToken)
         {
             var containing = reference.Property.ContainingType?.OriginalDefinition;
             if (containing is not null && SymbolEqualityComparer.Default.Equals(containing, types.Lazy))
@@ -502,7 +503,7 @@ namespace MlOps.Analyzers.Rules
                 return false;
             }
 
-            return !types.IsThreadStatic(reference.Property) && IsAutoProperty(reference.Property.OriginalDefinition, default);
+            return !types.IsThreadStatic(reference.Property) && IsAutoProperty(reference.Property.OriginalDefinition, cancellationToken);
         }
 
         private static bool IsDeclaredInside(ISymbol symbol, SyntaxNode boundary)

@@ -244,7 +244,7 @@ namespace MlOps.Analyzers.Tests.Rules
                 {
                     private static PredictionEngine<In, Out>? cached;
 
-                    void Run(MLContext ml, ITransformer model, IEnumerable<ITransformer> models, string[] paths, List<In> rows)
+                    void Run(MLContext ml, ITransformer model, IEnumerable<ITransformer> models, string[] paths, List<In> rows, IDataView data)
                     {
                         foreach (var candidate in models)
                         {
@@ -259,6 +259,13 @@ namespace MlOps.Analyzers.Tests.Rules
                         for (var seed = 0; seed < 5; seed++)
                         {
                             var seeded = new MLContext(seed);
+                        }
+
+                        foreach (var column in new[] { "X", "Y" })
+                        {
+                            // One experiment per column, each with a fresh seeded context.
+                            var experiment = new MLContext(seed: 1);
+                            var fitted = experiment.Transforms.Concatenate("Features", "X").Fit(data);
                         }
 
                         var engines = models.Select(m => ml.Model.CreatePredictionEngine<In, Out>(m)).ToList();
@@ -301,6 +308,15 @@ namespace MlOps.Analyzers.Tests.Rules
                     private PredictionEngine<In, Out> Helper(MLContext ml, ITransformer model) => ml.Model.CreatePredictionEngine<In, Out>(model);
 
                     public static PredictionEngine<In, Out> StaticHelper(MLContext ml, ITransformer model) => ml.Model.CreatePredictionEngine<In, Out>(model);
+
+                    [HttpGet]
+                    public Out Forecast(MLContext ml, IDataView history, In input)
+                    {
+                        // Trained on this request's data: the engine cannot be created any earlier.
+                        var trained = ml.Transforms.Concatenate("Features", "X").Fit(history);
+                        var engine = ml.Model.CreatePredictionEngine<In, Out>(trained);
+                        return ml.Model.CreatePredictionEngine<In, Out>(ml.Transforms.Concatenate("Features", "X").Fit(history)).Predict(input);
+                    }
                 }
 
                 public class IndexModel : PageModel
