@@ -238,6 +238,36 @@ namespace MlOps.Analyzers.Tests.Rules
         }
 
         [Fact]
+        public async Task TopLevelStatements_FollowOnceAssignedLocals()
+        {
+            var test = new Verify.Test
+            {
+                TestCode = /* lang=c#-test */ """
+                    using System;
+                    using System.IO;
+                    using Microsoft.ML;
+
+                    var ml = new MLContext(seed: 1);
+                    var modelPath = Path.Combine("MLModels", "model.zip");
+                    var dataPath = "/home/me/train.csv";
+                    var model = ml.Model.Load({|#0:modelPath|}, out var schema);
+                    var data = ml.Data.LoadFromTextFile<Row>(dataPath);
+                    Console.WriteLine(data.Schema.Count);
+                    dataPath = args[0];
+
+                    public class Row
+                    {
+                        [Microsoft.ML.Data.LoadColumn(0)] public float Value { get; set; }
+                    }
+                    """,
+                TestState = { OutputKind = OutputKind.ConsoleApplication },
+            };
+            TestReferences.Configure(test.TestState, withMlNet: true);
+            test.ExpectedDiagnostics.Add(Relative(0, "MLModels/model.zip", "Model.Load"));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task RuntimePaths_AreSilent()
         {
             var source = Usings + /* lang=c#-test */ """
