@@ -1,0 +1,209 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace MlOps.Analyzers.Rules
+{
+    /// <summary>
+    /// MLOPS301 and MLOPS302: a path fixed in the source reaches ML.NET's file I/O. A rooted or
+    /// machine-specific path (<c>C:\data</c>, <c>\\server\share</c>, <c>/home/me</c>, <c>~</c>) works on
+    /// one machine only; a relative one resolves against the current directory, which differs
+    /// between the IDE, the test runner and a server.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class HardCodedDataPathAnalyzer : DiagnosticAnalyzer
+    {
+        public static readonly DiagnosticDescriptor MachineSpecificRule = DiagnosticDescriptors.Create(
+            RuleIdentifiers.RootedDataPath,
+            title: "Machine-specific path reaches ML.NET file I/O",
+            messageFormat: "Path \"{0}\" is machine-specific and reaches '{1}': it breaks on any other machine; resolve it from configuration or a known base directory",
+            RuleCategories.Data,
+            DiagnosticSeverity.Warning,
+            description: "A drive letter, UNC share, /home, /Users, ~ or any other rooted path written in the source names one machine's file system: training and loading fail on a colleague's machine, the build server and the production host. Read the location from configuration, or combine a relative path with AppContext.BaseDirectory or a configured data root.");
+
+        public static readonly DiagnosticDescriptor RelativeRule = DiagnosticDescriptors.Create(
+            RuleIdentifiers.RelativeDataPath,
+            title: "Relative path reaches ML.NET file I/O",
+            messageFormat: "Relative path \"{0}\" reaches '{1}' and resolves against the current directory, which differs between IDE, test runner and server; combine it with AppContext.BaseDirectory or a configured data root",
+            RuleCategories.Data,
+            DiagnosticSeverity.Info,
+            description: "A relative path is resolved against the process's current directory, not against the project or the executable: the IDE, dotnet test, a service and a scheduled job each start in a different one. Resolve it against a known base (Path.Combine(AppContext.BaseDirectory, ...) or a configured data root). Upcoming: MlOps.Sdk will generate constants for declared datasets (MlDatasets.<Name>.Path).");
+
+        /// <summary>
+        /// ML.NET members that open or create a file from a string: containing type (metadata name),
+        /// member (".ctor" for a constructor), the path parameter, and the name shown in messages.
+        /// Types of packages the project does not reference are simply not found.
+        /// </summary>
+        private static readonly ImmutableArray<PathApi> Apis = ImmutableArray.Create(
+            new PathApi("Microsoft.ML.TextLoaderSaverCatalog", "LoadFromTextFile", "path", "LoadFromTextFile"),
+            new PathApi("Microsoft.ML.BinaryLoaderSaverCatalog", "LoadFromBinary", "path", "LoadFromBinary"),
+            new PathApi("Microsoft.ML.Data.SvmLightLoaderSaverCatalog", "LoadFromSvmLightFile", "path", "LoadFromSvmLightFile"),
+            new PathApi("Microsoft.ML.Data.SvmLightLoaderSaverCatalog", "LoadFromSvmLightFileWithFeatureNames", "path", "LoadFromSvmLightFileWithFeatureNames"),
+            new PathApi("Microsoft.ML.DataLoaderExtensions", "Load", "path", "IDataLoader.Load"),
+            new PathApi("Microsoft.ML.Data.MultiFileSource", ".ctor", "paths", "MultiFileSource"),
+            new PathApi("Microsoft.ML.ModelOperationsCatalog", "Save", "filePath", "Model.Save"),
+            new PathApi("Microsoft.ML.ModelOperationsCatalog", "Load", "filePath", "Model.Load"),
+            new PathApi("Microsoft.ML.ModelOperationsCatalog", "LoadWithDataLoader", "filePath", "Model.LoadWithDataLoader"),
+            new PathApi("Microsoft.ML.TextCatalog", "ApplyWordEmbedding", "customModelFile", "ApplyWordEmbedding"),
+            new PathApi("Microsoft.ML.ImageEstimatorsCatalog", "LoadImages", "imageFolder", "LoadImages"),
+            new PathApi("Microsoft.ML.ImageEstimatorsCatalog", "LoadRawImageBytes", "imageFolder", "LoadRawImageBytes"),
+            new PathApi("Microsoft.ML.OnnxCatalog", "ApplyOnnxModel", "modelFile", "ApplyOnnxModel"),
+            new PathApi("Microsoft.ML.TensorflowCatalog", "LoadTensorFlowModel", "modelLocation", "LoadTensorFlowModel"),
+            new PathApi("Microsoft.ML.Transforms.TimeSeries.TimeSeriesPredictionEngine`2", "CheckPoint", "modelPath", "CheckPoint"),
+            new PathApi("Microsoft.Extensions.ML.BuilderExtensions", "FromFile", "filePath", "FromFile"));
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(MachineSpecificRule, RelativeRule);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                if (MlNetTypes.TryCreate(start.Compilation) is null)
+                {
+                    return;
+                }
+
+                var apis = ResolveApis(start.Compilation);
+                if (apis.Count == 0)
+                {
+                    return;
+                }
+
+                start.RegisterOperationAction(c => AnalyzeInvocation(c, apis), OperationKind.Invocation);
+                start.RegisterOperationAction(c => AnalyzeObjectCreation(c, apis), OperationKind.ObjectCreation);
+            });
+        }
+
+        private static Dictionary<INamedTypeSymbol, List<PathApi>> ResolveApis(Compilation compilation)
+        {
+            var resolved = new Dictionary<INamedTypeSymbol, List<PathApi>>(SymbolEqualityComparer.Default);
+            foreach (var api in Apis)
+            {
+                var type = compilation.GetTypeByMetadataName(api.TypeName);
+                if (type is null)
+                {
+                    continue;
+                }
+
+                if (!resolved.TryGetValue(type, out var list))
+                {
+                    list = new List<PathApi>();
+                    resolved.Add(type, list);
+                }
+
+                list.Add(api);
+            }
+
+            return resolved;
+        }
+
+        private static void AnalyzeInvocation(OperationAnalysisContext context, Dictionary<INamedTypeSymbol, List<PathApi>> apis)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            var method = invocation.TargetMethod;
+            var api = Find(apis, method?.ContainingType, method?.Name);
+            if (api is not null)
+            {
+                AnalyzeArguments(context, invocation.Arguments, api);
+            }
+        }
+
+        private static void AnalyzeObjectCreation(OperationAnalysisContext context, Dictionary<INamedTypeSymbol, List<PathApi>> apis)
+        {
+            var creation = (IObjectCreationOperation)context.Operation;
+            var constructor = creation.Constructor;
+            var api = Find(apis, constructor?.ContainingType, constructor?.Name);
+            if (api is not null)
+            {
+                AnalyzeArguments(context, creation.Arguments, api);
+            }
+        }
+
+        private static PathApi? Find(Dictionary<INamedTypeSymbol, List<PathApi>> apis, INamedTypeSymbol? type, string? member)
+        {
+            if (type is null || member is null || !apis.TryGetValue(type.OriginalDefinition, out var candidates))
+            {
+                return null;
+            }
+
+            foreach (var candidate in candidates)
+            {
+                if (candidate.Member == member)
+                {
+                    return candidate;
+                }
+            }
+
+            return null;
+        }
+
+        private static void AnalyzeArguments(OperationAnalysisContext context, ImmutableArray<IArgumentOperation> arguments, PathApi api)
+        {
+            foreach (var argument in arguments)
+            {
+                var parameter = argument.Parameter;
+                if (parameter is null || parameter.Name != api.Parameter || !argument.IsExplicit())
+                {
+                    continue;
+                }
+
+                if (parameter.Type.SpecialType == SpecialType.System_String)
+                {
+                    Report(context, argument.Value, argument.GetWrittenLocation(), api);
+                }
+                else if (parameter.IsParams
+                    && parameter.Type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_String }
+                    && argument.Value.WithoutConversions() is IArrayCreationOperation { Initializer: { } initializer })
+                {
+                    // Load(loader, "a.csv", "b.csv") and new MultiFileSource("a.csv"): one finding per path written.
+                    foreach (var element in initializer.ElementValues)
+                    {
+                        Report(context, element, element.Syntax.GetLocation(), api);
+                    }
+                }
+            }
+        }
+
+        private static void Report(OperationAnalysisContext context, IOperation value, Location location, PathApi api)
+        {
+            var path = PathConstants.Evaluate(value, context.CancellationToken);
+            var rule = PathConstants.Classify(path) switch
+            {
+                PathKind.MachineSpecific => MachineSpecificRule,
+                PathKind.Relative => RelativeRule,
+                _ => null,
+            };
+            if (rule is null || path is null)
+            {
+                return;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(rule, location, Shorten(path), api.DisplayName));
+        }
+
+        private static string Shorten(string path) => path.Length <= 120 ? path : path.Substring(0, 117) + "...";
+
+        private sealed class PathApi
+        {
+            public PathApi(string typeName, string member, string parameter, string displayName)
+            {
+                TypeName = typeName;
+                Member = member;
+                Parameter = parameter;
+                DisplayName = displayName;
+            }
+
+            public string TypeName { get; }
+
+            public string Member { get; }
+
+            public string Parameter { get; }
+
+            public string DisplayName { get; }
+        }
+    }
+}
