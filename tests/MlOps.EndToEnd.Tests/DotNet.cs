@@ -11,7 +11,12 @@ namespace MlOps.EndToEnd.Tests
     {
         public sealed record Result(int ExitCode, string Output)
         {
-            public override string ToString() => $"exit {ExitCode}\n{Output}";
+            /// <summary>What was run and where, for assertion messages.</summary>
+            public string Command { get; init; } = string.Empty;
+
+            public TimeSpan Elapsed { get; init; }
+
+            public override string ToString() => $"{Command}\nexit {ExitCode} after {Elapsed.TotalSeconds:0.0} s\n{Output}";
         }
 
         public static Result Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
@@ -48,6 +53,8 @@ namespace MlOps.EndToEnd.Tests
                 }
             }
 
+            var command = $"dotnet {string.Join(" ", arguments)} (in {workingDirectory})";
+            var stopwatch = Stopwatch.StartNew();
             var output = new StringBuilder();
             using var process = new Process { StartInfo = start };
             process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
@@ -64,7 +71,7 @@ namespace MlOps.EndToEnd.Tests
             process.WaitForExit();
             lock (output)
             {
-                return new Result(process.ExitCode, output.ToString());
+                return new Result(process.ExitCode, output.ToString()) { Command = command, Elapsed = stopwatch.Elapsed };
             }
         }
     }
