@@ -16,7 +16,7 @@ namespace MlOps.EndToEnd.Tests
     public class AnalyzersPackageTests
     {
         /// <summary>The rule every assertion is about. The consumer trips MLOPS303 and MLOPS101.</summary>
-        private const string RuleId = "MLOPS303";
+        private const string RuleId = "MLOPS101";
 
         private const string HelpUriBase = "https://github.com/mlops-analyzers/mlops-analyzers/blob/main/docs/rules/";
 
