@@ -310,7 +310,7 @@ namespace MlOps.Build.Tasks
             string headline;
             if (change.Locked is null)
             {
-                headline = $"Locked mode: dataset '{change.Name}' is declared but not in {lockFileName} ({change.Current!.Files.Count.ToString(CultureInfo.InvariantCulture)} files).";
+                headline = $"Locked mode: dataset '{change.Name}' is declared but not in {lockFileName} ({FileCount(change.Current!.Files.Count)}).";
             }
             else if (change.Current is null)
             {
@@ -331,7 +331,7 @@ namespace MlOps.Build.Tasks
         {
             if (change.Locked is null)
             {
-                return $"MlOps.Sdk: dataset '{change.Name}' added to {lockFileName} ({change.Current!.Files.Count.ToString(CultureInfo.InvariantCulture)} files, sha256 {change.Current.Sha256}).";
+                return $"MlOps.Sdk: dataset '{change.Name}' added to {lockFileName} ({FileCount(change.Current!.Files.Count)}, sha256 {change.Current.Sha256}).";
             }
 
             if (change.Current is null)
@@ -341,6 +341,8 @@ namespace MlOps.Build.Tasks
 
             return $"MlOps.Sdk: dataset '{change.Name}' changed ({change.Summary()}); {lockFileName} updated, sha256 {change.Locked.Sha256} -> {change.Current.Sha256}.";
         }
+
+        private static string FileCount(int count) => count.ToString(CultureInfo.InvariantCulture) + (count == 1 ? " file" : " files");
 
         private string UpdateCommandText() =>
             string.IsNullOrWhiteSpace(UpdateCommand) ? "dotnet build -p:MlDatasetLockedMode=false" : UpdateCommand!.Trim();

@@ -132,7 +132,7 @@ namespace MlOps.Build.Tasks.Tests
             Assert.Equal(3, written.Find("images")!.TotalSize);
             var announcements = engine.MessagesOf(MessageImportance.High).ToList();
             Assert.Equal(2, announcements.Count);
-            Assert.Contains(announcements, m => m.Contains("dataset 'train' added to mldatasets.lock.json (1 files"));
+            Assert.Contains(announcements, m => m.Contains("dataset 'train' added to mldatasets.lock.json (1 file,"));
 
             var generated = File.ReadAllText(GeneratedPath);
             Assert.Contains("namespace My.App", generated);
