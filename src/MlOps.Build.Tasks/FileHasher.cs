@@ -62,11 +62,23 @@ namespace MlOps.Build.Tasks
         /// </summary>
         public static (string Sha256, FileStamp Stamp) Hash(string path, byte[] buffer, CancellationToken cancellation, out long bytesRead, Action<int>? afterRead = null)
         {
+            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            {
+                return Hash(path, null, buffer, hash, cancellation, out bytesRead, afterRead);
+            }
+        }
+
+        /// <summary>
+        /// As above, with a caller-owned <paramref name="hash"/> (reset after use, so a worker reuses one) and the
+        /// stamp the caller already took, which saves one file-system call per file.
+        /// </summary>
+        public static (string Sha256, FileStamp Stamp) Hash(string path, FileStamp? knownStamp, byte[] buffer, IncrementalHash hash, CancellationToken cancellation, out long bytesRead, Action<int>? afterRead = null)
+        {
             bytesRead = 0;
             for (var attempt = 0; attempt < 2; attempt++)
             {
-                var before = FileStamp.Of(path);
-                var (sha, length) = HashOnce(path, buffer, cancellation);
+                var before = attempt == 0 && knownStamp.HasValue ? knownStamp.Value : FileStamp.Of(path);
+                var (sha, length) = HashOnce(path, buffer, hash, cancellation);
                 bytesRead += length;
                 afterRead?.Invoke(attempt);
 
@@ -80,9 +92,10 @@ namespace MlOps.Build.Tasks
             throw new FileChangedWhileHashingException(path);
         }
 
-        private static (string Sha256, long Length) HashOnce(string path, byte[] buffer, CancellationToken cancellation)
+        private static (string Sha256, long Length) HashOnce(string path, byte[] buffer, IncrementalHash hash, CancellationToken cancellation)
         {
-            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            // A canceled or failed read leaves data in the hash: start from a clean state every time.
+            hash.GetHashAndReset();
             using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.SequentialScan))
             {
                 long total = 0;

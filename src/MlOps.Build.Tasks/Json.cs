@@ -149,6 +149,21 @@ namespace MlOps.Build.Tasks
         private string ReadString()
         {
             position++;
+
+            // Fast path: no escape before the closing quote (every string the SDK writes but names with quotes).
+            var end = position;
+            while (end < text.Length && text[end] != '"' && text[end] != '\\' && text[end] >= ' ')
+            {
+                end++;
+            }
+
+            if (end < text.Length && text[end] == '"')
+            {
+                var plain = text.Substring(position, end - position);
+                position = end + 1;
+                return plain;
+            }
+
             var builder = new StringBuilder();
             while (true)
             {

@@ -195,7 +195,7 @@ namespace MlOps.Build.Tasks
             var cache = HashCache.Load(HashCacheFile);
             var distinctPaths = files.Select(f => f.FullPath).Distinct(StringComparer.Ordinal).ToList();
             var hashes = new Dictionary<string, (string Sha256, long Size)>(StringComparer.Ordinal);
-            var toHash = new List<string>();
+            var toHash = new List<(string Path, FileStamp Stamp)>();
             foreach (var path in distinctPaths)
             {
                 FileStamp stamp;
@@ -215,7 +215,7 @@ namespace MlOps.Build.Tasks
                 }
                 else
                 {
-                    toHash.Add(path);
+                    toHash.Add((path, stamp));
                 }
             }
 
@@ -226,15 +226,15 @@ namespace MlOps.Build.Tasks
             Parallel.ForEach(
                 Enumerable.Range(0, toHash.Count),
                 new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellation.Token },
-                () => new byte[FileHasher.BufferSize],
-                (index, _, buffer) =>
+                () => new Worker(),
+                (index, _, worker) =>
                 {
-                    var path = toHash[index];
+                    var (path, stamp) = toHash[index];
                     long read = 0;
                     try
                     {
                         var hook = AfterRead;
-                        results[index] = FileHasher.Hash(path, buffer, cancellation.Token, out read, hook is null ? null : attempt => hook(path, attempt));
+                        results[index] = FileHasher.Hash(path, stamp, worker.Buffer, worker.Hash, cancellation.Token, out read, hook is null ? null : attempt => hook(path, attempt));
                     }
                     catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                     {
@@ -248,9 +248,9 @@ namespace MlOps.Build.Tasks
                         Interlocked.Add(ref bytes, read);
                     }
 
-                    return buffer;
+                    return worker;
                 },
-                _ => { });
+                worker => worker.Hash.Dispose());
 
             FilesHashed = results.Count(r => r.HasValue);
             BytesHashed = bytes;
@@ -273,8 +273,8 @@ namespace MlOps.Build.Tasks
             {
                 if (results[i] is { } result)
                 {
-                    hashes[toHash[i]] = (result.Sha256, result.Stamp.Size);
-                    cache.Set(toHash[i], result.Stamp.Size, result.Stamp.LastWriteTicks, result.Sha256);
+                    hashes[toHash[i].Path] = (result.Sha256, result.Stamp.Size);
+                    cache.Set(toHash[i].Path, result.Stamp.Size, result.Stamp.LastWriteTicks, result.Sha256);
                 }
             }
 
@@ -370,6 +370,15 @@ namespace MlOps.Build.Tasks
             }
 
             return common.Count == 0 ? "." : string.Join("/", common);
+        }
+
+        /// <summary>What one hashing thread keeps across files: a 1 MiB buffer and a SHA-256 context.</summary>
+        private sealed class Worker
+        {
+            public byte[] Buffer { get; } = new byte[FileHasher.BufferSize];
+
+            public System.Security.Cryptography.IncrementalHash Hash { get; } =
+                System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         }
 
         private sealed class DatasetFile
