@@ -72,6 +72,8 @@ namespace MlOps.EndToEnd.Tests
 
         public void PackAnalyzers() => Pack(Path.Combine("src", "MlOps.Analyzers.Package", "MlOps.Analyzers.Package.csproj"));
 
+        public void PackSdk() => Pack(Path.Combine("sdk", "MlOps.Sdk", "MlOps.Sdk.csproj"));
+
         /// <summary>The environment every consuming build runs with: the run's own package folder.</summary>
         public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
         {

@@ -1,0 +1,56 @@
+using System;
+using System.Runtime.CompilerServices;
+using Microsoft.Build.Utilities;
+
+namespace MlOps.Build.Tasks
+{
+    /// <summary>The MLOPS5xx codes the SDK's tasks report; each has a page under docs/rules/.</summary>
+    public static class ErrorCodes
+    {
+        /// <summary>Locked mode: the data differs from the lock file.</summary>
+        public const string LockMismatch = "MLOPS501";
+
+        /// <summary>A declared dataset path does not exist, is empty or cannot be read.</summary>
+        public const string DatasetMissing = "MLOPS502";
+
+        /// <summary>The lock file cannot be read or is malformed.</summary>
+        public const string LockUnreadable = "MLOPS503";
+
+        /// <summary>A path escapes the dataset root (a <c>..</c> segment or a rooted path).</summary>
+        public const string PathEscapesRoot = "MLOPS504";
+
+        /// <summary>A file kept changing while it was hashed.</summary>
+        public const string FileChangedWhileHashing = "MLOPS505";
+
+        /// <summary>Same base as the analyzers' help links: docs/rules/&lt;ID&gt;.md of the repository.</summary>
+        public const string HelpLinkBase = "https://github.com/mlops-analyzers/mlops-analyzers/blob/main/docs/rules/";
+
+        public static string HelpLink(string code) => HelpLinkBase + code + ".md";
+
+        public static readonly string[] All = { LockMismatch, DatasetMissing, LockUnreadable, PathEscapesRoot, FileChangedWhileHashing };
+    }
+
+    internal static class LoggingExtensions
+    {
+        /// <summary>
+        /// Logs "file: error CODE: message" with the rule's help link. The message is passed as an argument,
+        /// never as a format string: paths and JSON may hold braces.
+        /// </summary>
+        public static void LogMlOpsError(this TaskLoggingHelper log, string code, string? file, string message)
+        {
+            try
+            {
+                LogWithHelpLink(log, code, file, message);
+            }
+            catch (MissingMethodException)
+            {
+                // MSBuild older than 16.x has no help-link overload; the code and file still reach the user.
+                log.LogError(null, code, null, file, 0, 0, 0, 0, "{0}", message + " See " + ErrorCodes.HelpLink(code) + ".");
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void LogWithHelpLink(TaskLoggingHelper log, string code, string? file, string message) =>
+            log.LogError(null, code, null, ErrorCodes.HelpLink(code), file, 0, 0, 0, 0, "{0}", message);
+    }
+}

@@ -1,0 +1,117 @@
+using System;
+using System.IO;
+using System.Security.Cryptography;
+using System.Threading;
+
+namespace MlOps.Build.Tasks.Tests
+{
+    public class HashingTests
+    {
+        [Fact]
+        public void Hash_OfAKnownInput_IsTheKnownDigest()
+        {
+            using var dir = new TempFolder();
+            var path = dir.Write("abc.txt", "abc");
+            var (sha, stamp) = FileHasher.Hash(path, new byte[FileHasher.BufferSize], CancellationToken.None, out var read);
+            Assert.Equal("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", sha);
+            Assert.Equal(3, read);
+            Assert.Equal(3, stamp.Size);
+        }
+
+        [Fact]
+        public void Hash_OfAFileLargerThanTheBuffer_MatchesTheOneShotHash()
+        {
+            using var dir = new TempFolder();
+            var path = dir.Combine("big.bin");
+            var bytes = new byte[(FileHasher.BufferSize * 2) + 12345];
+            new Random(7).NextBytes(bytes);
+            File.WriteAllBytes(path, bytes);
+
+            var (sha, _) = FileHasher.Hash(path, new byte[FileHasher.BufferSize], CancellationToken.None, out var read);
+
+            Assert.Equal(Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant(), sha);
+            Assert.Equal(bytes.Length, read);
+        }
+
+        [Fact]
+        public void Hash_OfAFileChangedOnceWhileRead_RehashesAndReturnsTheNewContent()
+        {
+            using var dir = new TempFolder();
+            var path = dir.Write("moving.txt", "before");
+            var (sha, _) = FileHasher.Hash(path, new byte[64], CancellationToken.None, out var read, attempt =>
+            {
+                if (attempt == 0)
+                {
+                    Touch(path, "after, longer");
+                }
+            });
+            Assert.Equal(Convert.ToHexString(SHA256.HashData("after, longer"u8.ToArray())).ToLowerInvariant(), sha);
+            Assert.Equal("before".Length + "after, longer".Length, read);
+        }
+
+        [Fact]
+        public void Hash_OfAFileThatKeepsChanging_Throws()
+        {
+            using var dir = new TempFolder();
+            var path = dir.Write("moving.txt", "0");
+            var error = Assert.Throws<FileChangedWhileHashingException>(() =>
+                FileHasher.Hash(path, new byte[64], CancellationToken.None, out _, attempt => Touch(path, new string('x', attempt + 2))));
+            Assert.Equal(path, error.FilePath);
+        }
+
+        [Fact]
+        public void HashCache_RoundTrips_AndMissesWhenSizeOrTimeDiffer()
+        {
+            using var dir = new TempFolder();
+            var cachePath = dir.Combine("obj/hashes.cache");
+            var cache = HashCache.Load(cachePath);
+            cache.Set("/data/with space.tsv", 10, 42, new string('a', 64));
+            Assert.True(cache.Save(cachePath));
+            var stamp = File.GetLastWriteTimeUtc(cachePath);
+            Assert.False(HashCache.Load(cachePath).Save(cachePath));
+            Assert.Equal(stamp, File.GetLastWriteTimeUtc(cachePath));
+
+            var loaded = HashCache.Load(cachePath);
+            Assert.True(loaded.TryGet("/data/with space.tsv", 10, 42, out var sha));
+            Assert.Equal(new string('a', 64), sha);
+            Assert.False(loaded.TryGet("/data/with space.tsv", 11, 42, out _));
+            Assert.False(loaded.TryGet("/data/with space.tsv", 10, 43, out _));
+            Assert.False(loaded.TryGet("/data/other.tsv", 10, 42, out _));
+
+            loaded.RetainOnly(Array.Empty<string>());
+            Assert.Equal(0, loaded.Count);
+        }
+
+        [Fact]
+        public void HashCache_ThatIsCorrupt_IsIgnored()
+        {
+            using var dir = new TempFolder();
+            var cachePath = dir.Write("hashes.cache", "garbage\nmore garbage");
+            Assert.Equal(0, HashCache.Load(cachePath).Count);
+            Assert.Equal(0, HashCache.Load(dir.Combine("missing.cache")).Count);
+        }
+
+        [Fact]
+        public void AtomicFile_WritesOnlyWhenTheContentChanges_AndLeavesNoTempFile()
+        {
+            using var dir = new TempFolder();
+            var path = dir.Combine("sub/lock.json");
+            Assert.True(AtomicFile.WriteIfChanged(path, "one\n"));
+            var old = DateTime.UtcNow.AddHours(-1);
+            File.SetLastWriteTimeUtc(path, old);
+
+            Assert.False(AtomicFile.WriteIfChanged(path, "one\n"));
+            Assert.Equal(old, File.GetLastWriteTimeUtc(path));
+
+            Assert.True(AtomicFile.WriteIfChanged(path, "two\n"));
+            Assert.Equal("two\n", File.ReadAllText(path));
+            Assert.Equal(new[] { path }, Directory.GetFiles(dir.Combine("sub")));
+        }
+
+        private static void Touch(string path, string content)
+        {
+            File.WriteAllText(path, content);
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(new Random().Next(1, 1000)));
+        }
+    }
+}
