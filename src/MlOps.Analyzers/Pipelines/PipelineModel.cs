@@ -275,6 +275,36 @@ namespace MlOps.Analyzers.Pipelines
                 && MlNetTypes.InheritsFrom(method.ContainingType, types.TrainCatalogBase);
         }
 
+        /// <summary>A short name for a message: the local, parameter, field or property, else the (shortened) source text.</summary>
+        public static string NameOf(IOperation? operation)
+        {
+            if (operation is null)
+            {
+                return "?";
+            }
+
+            var name = operation.DisplayName();
+            if (name is not null)
+            {
+                return name;
+            }
+
+            var text = operation.WithoutConversions().Syntax.ToString();
+            text = string.Join(" ", text.Split(new[] { ' ', '\r', '\n', '\t' }, StringSplitOptions.RemoveEmptyEntries));
+            return text.Length <= 60 ? text : text.Substring(0, 57) + "...";
+        }
+
+        /// <summary>The body (method, accessor, initializer) an operation belongs to.</summary>
+        public static IOperation RootOf(IOperation operation)
+        {
+            while (operation.Parent is not null)
+            {
+                operation = operation.Parent;
+            }
+
+            return operation;
+        }
+
         private static IOperation Strip(IOperation operation)
         {
             while (true)
