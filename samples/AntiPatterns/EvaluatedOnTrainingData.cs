@@ -9,7 +9,9 @@ public static class EvaluatedOnTrainingData
     {
         var split = mlContext.Data.TrainTestSplit(data, testFraction: 0.2, seed: 1);
         var model = mlContext.Transforms.Concatenate("Features", nameof(HouseData.Size))
-            .Append(mlContext.Regression.Trainers.FastTree(labelColumnName: nameof(HouseData.Price)))
+            .Append(mlContext.Transforms.NormalizeMinMax("Features"))
+            .AppendCacheCheckpoint(mlContext)
+            .Append(mlContext.Regression.Trainers.Sdca(labelColumnName: nameof(HouseData.Price)))
             .Fit(split.TrainSet);
         var metrics = mlContext.Regression.Evaluate(model.Transform(split.TrainSet), labelColumnName: nameof(HouseData.Price));
         return metrics.RSquared;
