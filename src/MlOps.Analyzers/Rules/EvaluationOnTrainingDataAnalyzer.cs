@@ -40,10 +40,16 @@ namespace MlOps.Analyzers.Rules
             });
         }
 
+        /// <summary>Clustering and anomaly detection learn no label: scoring the fitted rows is their usual evaluation.</summary>
+        private static bool IsUnsupervised(INamedTypeSymbol? catalog) =>
+            catalog?.Name is "ClusteringCatalog" or "AnomalyDetectionCatalog";
+
         private static void Analyze(SymbolAnalysisContext context, PipelineModel model)
         {
             var evaluations = model.Invocations
-                .Where(i => i.TargetMethod.Name.StartsWith("Evaluate", System.StringComparison.Ordinal) && PipelineModel.IsEvaluation(i, model.Types))
+                .Where(i => i.TargetMethod.Name.StartsWith("Evaluate", System.StringComparison.Ordinal)
+                    && PipelineModel.IsEvaluation(i, model.Types)
+                    && !IsUnsupervised(i.TargetMethod.ContainingType))
                 .Select(i => (Call: i, Data: i.GetArgument("data")))
                 .Where(e => e.Data is not null && e.Data.IsExplicit())
                 .Select(e => (e.Call, Argument: e.Data!, Predictions: model.Resolve(e.Data!.Value)))

@@ -46,7 +46,7 @@ namespace MlOps.Analyzers.Rules
         {
             var fits = model.Invocations
                 .Select(i => model.Resolve(i))
-                .Where(v => v.Kind == PipelineValueKind.Fitted && IsTrained(model, v))
+                .Where(v => v.Kind == PipelineValueKind.Fitted)
                 .ToList();
             if (fits.Count == 0)
             {
@@ -54,10 +54,10 @@ namespace MlOps.Analyzers.Rules
             }
 
             var escapes = Escapes(model).ToList();
-            foreach (var fit in fits)
+            foreach (var fit in fits.Where(f => IsTrained(model, f)))
             {
                 var escape = escapes.FirstOrDefault(e => PipelineModel.MayBe(model.Resolve(e.Value), fit));
-                if (escape.Value is null || IsEvaluated(model, fit))
+                if (escape.Value is null || IsEvaluated(model, fit, fits))
                 {
                     continue;
                 }
@@ -113,6 +113,14 @@ namespace MlOps.Analyzers.Rules
 
         private static bool IsOnnxExport(IInvocationOperation invocation) =>
             invocation.TargetMethod is { Name: "ConvertToOnnx", ContainingType.Name: "OnnxExportExtensions" };
+
+        /// <summary>
+        /// The model, or another <c>Fit</c> of the same estimator, is evaluated: evaluating on held-out data and
+        /// then refitting the same pipeline on all data is the recommended last step, not a finding.
+        /// </summary>
+        private static bool IsEvaluated(PipelineModel model, PipelineValue fit, IReadOnlyList<PipelineValue> fits) =>
+            fits.Where(other => ReferenceEquals(other, fit) || PipelineModel.SameData(other.Producer!, fit.Producer!))
+                .Any(sibling => IsEvaluated(model, sibling));
 
         private static bool IsEvaluated(PipelineModel model, PipelineValue fit)
         {

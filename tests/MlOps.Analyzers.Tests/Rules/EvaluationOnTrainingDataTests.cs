@@ -172,6 +172,22 @@ namespace MlOps.Analyzers.Tests.Rules
         }
 
         [Fact]
+        public async Task ClusteringScoredOnItsOwnRows_IsSilent()
+        {
+            var source = Usings + /* lang=c#-test */ """
+                class Trainer
+                {
+                    void Train(MLContext ml, IDataView data)
+                    {
+                        var model = ml.Clustering.Trainers.KMeans(numberOfClusters: 3).Fit(data);
+                        ml.Clustering.Evaluate(model.Transform(data));
+                    }
+                }
+                """;
+            await Verify.VerifyAsync(source);
+        }
+
+        [Fact]
         public async Task WithoutMlNet_NothingIsReported()
         {
             var source = /* lang=c#-test */ """

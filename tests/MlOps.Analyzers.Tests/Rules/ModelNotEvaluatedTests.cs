@@ -154,6 +154,26 @@ namespace MlOps.Analyzers.Tests.Rules
         }
 
         [Fact]
+        public async Task RefitOnAllDataAfterEvaluatingTheSamePipeline_IsSilent()
+        {
+            var source = Usings + /* lang=c#-test */ """
+                class Trainer
+                {
+                    void Train(MLContext ml, IDataView data)
+                    {
+                        var split = ml.Data.TrainTestSplit(data, seed: 1);
+                        var pipeline = ml.Transforms.Concatenate("Features", "A").Append(ml.Regression.Trainers.FastTree());
+                        var model = pipeline.Fit(split.TrainSet);
+                        ml.Regression.Evaluate(model.Transform(split.TestSet));
+                        model = pipeline.Fit(data);
+                        ml.Model.Save(model, data.Schema, "final.zip");
+                    }
+                }
+                """;
+            await Verify.VerifyAsync(source);
+        }
+
+        [Fact]
         public async Task TransformsOnly_OrUnknownPipeline_OrHandedToAnotherType_IsSilent()
         {
             var source = Usings + /* lang=c#-test */ """
