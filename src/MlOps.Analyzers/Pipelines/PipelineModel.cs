@@ -187,6 +187,49 @@ namespace MlOps.Analyzers.Pipelines
             return paths;
         }
 
+        /// <summary>
+        /// Every trainer that is fitted in the type: for each <c>Fit</c> call and each <c>CrossValidate</c> estimator,
+        /// each way its pipeline can be built and each trainer on it, with the parts before the trainer and the data
+        /// (null for cross-validation, whose data is the <c>CrossValidate</c> argument).
+        /// </summary>
+        public IEnumerable<FittedTrainer> FittedTrainers()
+        {
+            foreach (var invocation in Invocations)
+            {
+                PipelineValue pipeline;
+                PipelineValue? data;
+                var value = Resolve(invocation);
+                if (value.Kind == PipelineValueKind.Fitted)
+                {
+                    pipeline = value.Producer!;
+                    data = value.Data;
+                }
+                else if (invocation.TargetMethod.Name.StartsWith("CrossValidate", StringComparison.Ordinal)
+                    && IsMlNetMethod(invocation.TargetMethod)
+                    && invocation.GetArgument("estimator") is { } estimator
+                    && invocation.GetArgument("data") is { } cvData)
+                {
+                    pipeline = Resolve(estimator.Value);
+                    data = Resolve(cvData.Value);
+                }
+                else
+                {
+                    continue;
+                }
+
+                foreach (var path in EstimatorPaths(pipeline))
+                {
+                    for (var i = 0; i < path.Length; i++)
+                    {
+                        if (IsTrainer(path[i]))
+                        {
+                            yield return new FittedTrainer(invocation, path[i], path.RemoveRange(i, path.Length - i), data);
+                        }
+                    }
+                }
+            }
+        }
+
         /// <summary>The <c>Fit</c> calls a transformer value can come from (looking through choices).</summary>
         public static IEnumerable<PipelineValue> FitsOf(PipelineValue transformer) =>
             transformer.Alternatives().Where(a => a.Kind == PipelineValueKind.Fitted);
@@ -793,6 +836,26 @@ namespace MlOps.Analyzers.Pipelines
             }
 
             list.Add(value);
+        }
+
+        /// <summary>A trainer in a fitted pipeline: the call that fits it, the estimators before it, the data.</summary>
+        public sealed class FittedTrainer
+        {
+            public FittedTrainer(IInvocationOperation fit, PipelineValue trainer, ImmutableArray<PipelineValue> upstream, PipelineValue? data)
+            {
+                Fit = fit;
+                Trainer = trainer;
+                Upstream = upstream;
+                Data = data;
+            }
+
+            public IInvocationOperation Fit { get; }
+
+            public PipelineValue Trainer { get; }
+
+            public ImmutableArray<PipelineValue> Upstream { get; }
+
+            public PipelineValue? Data { get; }
         }
 
         /// <summary>One write of a symbol: the value (or element <see cref="Index"/> of it) and where the write happens.</summary>
