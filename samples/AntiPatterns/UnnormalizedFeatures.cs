@@ -2,7 +2,7 @@ using Microsoft.ML;
 
 namespace AntiPatterns;
 
-/// <summary>MLOPS403: SDCA needs normalized features; size and price-per-room live on very different scales.</summary>
+/// <summary>MLOPS403: KMeans measures distances, and size and price live on very different scales: it needs normalized features.</summary>
 public static class UnnormalizedFeatures
 {
     public static IEstimator<ITransformer> Pipeline(MLContext mlContext) =>
