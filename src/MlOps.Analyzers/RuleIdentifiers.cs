@@ -20,7 +20,6 @@ namespace MlOps.Analyzers
         public const string ModelSavedWithoutSchema = "MLOPS303";
         public const string MissingLoadColumn = "MLOPS304";
         public const string ReusedRowObjectKept = "MLOPS306";
-        public const string MulticlassLabelNotKey = "MLOPS305";
 
         public const string SharedPredictionEngine = "MLOPS401";
         public const string PredictionEngineCreatedPerCall = "MLOPS402";

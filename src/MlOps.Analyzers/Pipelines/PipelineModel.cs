@@ -326,7 +326,16 @@ namespace MlOps.Analyzers.Pipelines
                 return "?";
             }
 
-            var name = operation.DisplayName();
+            var stripped = operation.WithoutConversions();
+            var member = stripped is IMemberReferenceOperation { Instance: { } instance } && instance is not IInstanceReferenceOperation
+                ? instance.DisplayName()
+                : null;
+            var name = stripped.DisplayName();
+            if (member is not null && name is not null)
+            {
+                return member + "." + name;
+            }
+
             if (name is not null)
             {
                 return name;
