@@ -30,6 +30,18 @@ namespace MlOps.Analyzers
             CatalogInstantiatorBase = compilation.GetTypeByMetadataName("Microsoft.ML.TrainCatalogBase+CatalogInstantiatorBase");
             TransformsCatalog = compilation.GetTypeByMetadataName("Microsoft.ML.TransformsCatalog");
             VBuffer = compilation.GetTypeByMetadataName("Microsoft.ML.Data.VBuffer`1");
+            ITrainerEstimator = compilation.GetTypeByMetadataName("Microsoft.ML.Trainers.ITrainerEstimator`2");
+            EstimatorChain = compilation.GetTypeByMetadataName("Microsoft.ML.Data.EstimatorChain`1");
+            TransformerChain = compilation.GetTypeByMetadataName("Microsoft.ML.Data.TransformerChain`1");
+            TrainTestData = compilation.GetTypeByMetadataName("Microsoft.ML.DataOperationsCatalog+TrainTestData");
+            BinaryClassificationCatalog = compilation.GetTypeByMetadataName("Microsoft.ML.BinaryClassificationCatalog");
+            RankingCatalog = compilation.GetTypeByMetadataName("Microsoft.ML.RankingCatalog");
+            BinaryPredictionTransformer = compilation.GetTypeByMetadataName("Microsoft.ML.Data.BinaryPredictionTransformer`1");
+            CalibratedModelParametersBase = compilation.GetTypeByMetadataName("Microsoft.ML.Calibrators.CalibratedModelParametersBase");
+            CalibratorEstimatorBase = compilation.GetTypeByMetadataName("Microsoft.ML.Calibrators.CalibratorEstimatorBase`1");
+            NormalizingEstimator = compilation.GetTypeByMetadataName("Microsoft.ML.Transforms.NormalizingEstimator");
+            ValueToKeyMappingEstimator = compilation.GetTypeByMetadataName("Microsoft.ML.Transforms.ValueToKeyMappingEstimator");
+            TextFeaturizingEstimator = compilation.GetTypeByMetadataName("Microsoft.ML.Transforms.Text.TextFeaturizingEstimator");
         }
 
         public Compilation Compilation { get; }
@@ -60,6 +72,23 @@ namespace MlOps.Analyzers
 
         /// <summary>A vector column value: a struct over arrays that ML.NET fills in place.</summary>
         public INamedTypeSymbol? VBuffer { get; }
+        /// <summary>What every trainer implements: <c>ITrainerEstimator&lt;TTransformer, TModel&gt;</c>.</summary>
+        public INamedTypeSymbol? ITrainerEstimator { get; }
+        public INamedTypeSymbol? EstimatorChain { get; }
+        public INamedTypeSymbol? TransformerChain { get; }
+
+        /// <summary>What <c>TrainTestSplit</c> returns (<c>TrainSet</c>, <c>TestSet</c>).</summary>
+        public INamedTypeSymbol? TrainTestData { get; }
+        public INamedTypeSymbol? BinaryClassificationCatalog { get; }
+        public INamedTypeSymbol? RankingCatalog { get; }
+        public INamedTypeSymbol? BinaryPredictionTransformer { get; }
+
+        /// <summary>Base of every calibrated binary model: its predictions have a Probability column.</summary>
+        public INamedTypeSymbol? CalibratedModelParametersBase { get; }
+        public INamedTypeSymbol? CalibratorEstimatorBase { get; }
+        public INamedTypeSymbol? NormalizingEstimator { get; }
+        public INamedTypeSymbol? ValueToKeyMappingEstimator { get; }
+        public INamedTypeSymbol? TextFeaturizingEstimator { get; }
 
         public static MlNetTypes? TryCreate(Compilation compilation)
         {

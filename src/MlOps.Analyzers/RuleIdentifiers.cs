@@ -9,6 +9,12 @@ namespace MlOps.Analyzers
     {
         public const string UnseededTraining = "MLOPS101";
 
+        public const string ModelNotEvaluated = "MLOPS201";
+        public const string EvaluationOnTrainingData = "MLOPS202";
+        public const string PreprocessingFittedBeforeSplit = "MLOPS203";
+        public const string RankingSplitWithoutGroup = "MLOPS204";
+        public const string CalibratedEvaluationOfUncalibratedModel = "MLOPS205";
+
         public const string RootedDataPath = "MLOPS301";
         public const string RelativeDataPath = "MLOPS302";
         public const string ModelSavedWithoutSchema = "MLOPS303";
@@ -17,6 +23,8 @@ namespace MlOps.Analyzers
 
         public const string SharedPredictionEngine = "MLOPS401";
         public const string PredictionEngineCreatedPerCall = "MLOPS402";
+        public const string TrainerWithoutNormalization = "MLOPS403";
+        public const string TrainerWithoutCaching = "MLOPS404";
 
         /// <summary>Where a rule's documentation page lives: docs/rules/&lt;ID&gt;.md of the repository.</summary>
         public const string HelpLinkBase = "https://github.com/mlops-analyzers/mlops-analyzers/blob/main/docs/rules/";
