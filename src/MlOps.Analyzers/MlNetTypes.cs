@@ -1,11 +1,12 @@
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
 namespace MlOps.Analyzers
 {
     /// <summary>
-    /// The ML.NET types the rules look for, resolved once per compilation. <see cref="TryCreate"/>
-    /// returns null when the compilation does not reference ML.NET, and every analyzer then
-    /// registers nothing: a project without Microsoft.ML pays one metadata-name lookup.
+    /// The ML.NET types the rules look for, resolved once per compilation for all analyzers together.
+    /// <see cref="TryCreate"/> returns null when the compilation does not reference ML.NET, and every
+    /// analyzer then registers nothing: a project without Microsoft.ML pays one metadata-name lookup.
     /// </summary>
     internal sealed class MlNetTypes
     {
@@ -90,10 +91,26 @@ namespace MlOps.Analyzers
         public INamedTypeSymbol? ValueToKeyMappingEstimator { get; }
         public INamedTypeSymbol? TextFeaturizingEstimator { get; }
 
-        public static MlNetTypes? TryCreate(Compilation compilation)
+        /// <summary>
+        /// One instance per compilation, shared by every analyzer of the package (the table holds it only
+        /// while the compilation lives). Null when the compilation does not reference ML.NET.
+        /// </summary>
+        public static MlNetTypes? TryCreate(Compilation compilation) =>
+            PerCompilation.GetValue(compilation, static c => new Holder(Create(c))).Types;
+
+        private static readonly ConditionalWeakTable<Compilation, Holder> PerCompilation = new();
+
+        private static MlNetTypes? Create(Compilation compilation)
         {
             var mlContext = compilation.GetTypeByMetadataName("Microsoft.ML.MLContext");
             return mlContext is null ? null : new MlNetTypes(compilation, mlContext);
+        }
+
+        private sealed class Holder
+        {
+            public Holder(MlNetTypes? types) => Types = types;
+
+            public MlNetTypes? Types { get; }
         }
 
         /// <summary>True for <paramref name="type"/> or any type deriving from <paramref name="baseType"/>.</summary>
