@@ -152,7 +152,7 @@ namespace MlOps.Analyzers.Rules
             return null;
         }
 
-        /// <summary><c>MapValueToKey("Label")</c>, or a column some trainer of the type takes as its label.</summary>
+        /// <summary><c>MapValueToKey("Label")</c>, or from or into a column some trainer of the type takes as its label.</summary>
         private static bool MapsOnlyALabel(PipelineValue estimator, ISet<string> labels)
         {
             if (estimator.Operation is not IInvocationOperation call)
@@ -160,8 +160,11 @@ namespace MlOps.Analyzers.Rules
                 return false;
             }
 
+            // The label column mapped into itself, or into a new key column ("Label" -> "LabelAsKey"): the
+            // learned dictionary is the set of label values, which the test rows need anyway.
             var output = PipelineModel.ConstantString(call, "outputColumnName");
-            return output is not null && labels.Contains(output);
+            var input = PipelineModel.ConstantString(call, "inputColumnName") ?? output;
+            return output is not null && (labels.Contains(output) || (input is not null && labels.Contains(input)));
         }
 
         private static ISet<string> LabelColumns(PipelineModel model)

@@ -73,6 +73,10 @@ namespace MlOps.Analyzers.Tests.Rules
 
                         var byName = ml.Transforms.Conversion.MapValueToKey("Species").Fit(data).Transform(data);
                         ml.Data.TrainTestSplit(byName, seed: 1);
+
+                        // The label mapped into a new key column (ML.NET's image classification tutorial).
+                        var asKey = ml.Transforms.Conversion.MapValueToKey(outputColumnName: "LabelAsKey", inputColumnName: "Label").Fit(data).Transform(data);
+                        ml.Data.TrainTestSplit(asKey, seed: 1);
                         ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(labelColumnName: "Species");
                     }
                 }
