@@ -26,10 +26,10 @@ namespace MlOps.Analyzers.Rules
         public static readonly DiagnosticDescriptor RelativeRule = DiagnosticDescriptors.Create(
             RuleIdentifiers.RelativeDataPath,
             title: "Relative path reaches ML.NET file I/O",
-            messageFormat: "Relative path \"{0}\" reaches '{1}' and resolves against the current directory, which differs between IDE, test runner and server; combine it with AppContext.BaseDirectory or a configured data root",
+            messageFormat: "Relative path \"{0}\" reaches '{1}' and resolves against the current directory, which differs between IDE, test runner and server; combine it with AppContext.BaseDirectory or a configured data root, or declare the data as an MlDataset and use the generated MlDatasets constant",
             RuleCategories.Data,
             DiagnosticSeverity.Info,
-            description: "A relative path is resolved against the process's current directory, not against the project or the executable: the IDE, dotnet test, a service and a scheduled job each start in a different one. Resolve it against a known base (Path.Combine(AppContext.BaseDirectory, ...) or a configured data root). Upcoming: MlOps.Sdk will generate constants for declared datasets (MlDatasets.<Name>.Path).");
+            description: "A relative path is resolved against the process's current directory, not against the project or the executable: the IDE, dotnet test, a service and a scheduled job each start in a different one. Resolve it against a known base (Path.Combine(AppContext.BaseDirectory, ...) or a configured data root). With MlOps.Sdk, declare the data as <MlDataset Include=\"...\" /> and use the generated MlDatasets.<Name>.Path constant: the path is then written once, in the project file, and versioned in the lock.");
 
         /// <summary>
         /// ML.NET members that open or create a file from a string: containing type (metadata name),
