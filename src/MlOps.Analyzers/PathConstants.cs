@@ -101,6 +101,70 @@ namespace MlOps.Analyzers
             return PathKind.Relative;
         }
 
+        /// <summary>
+        /// True when the rooted <paramref name="path"/> is <paramref name="root"/> or lies below it, comparing
+        /// whole segments after folding <c>\</c> to <c>/</c> and resolving <c>.</c> and <c>..</c>
+        /// (<c>/mnt/data/../etc</c> is not under <c>/mnt/data</c>). Drive and UNC roots compare without case,
+        /// as Windows does; others with case. A root that is not itself rooted never matches.
+        /// </summary>
+        public static bool IsUnderRoot(string path, string root)
+        {
+            if (Classify(root) != PathKind.MachineSpecific || Classify(path) != PathKind.MachineSpecific)
+            {
+                return false;
+            }
+
+            var normalizedRoot = NormalizeSegments(root);
+            var normalizedPath = NormalizeSegments(path);
+            var comparison = IsWindowsRoot(normalizedRoot) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+            if (string.Equals(normalizedPath, normalizedRoot, comparison))
+            {
+                return true;
+            }
+
+            var prefix = normalizedRoot.EndsWith("/", StringComparison.Ordinal) ? normalizedRoot : normalizedRoot + "/";
+            return normalizedPath.StartsWith(prefix, comparison);
+        }
+
+        private static bool IsWindowsRoot(string normalized) =>
+            normalized.StartsWith("//", StringComparison.Ordinal) || (normalized.Length >= 2 && IsAsciiLetter(normalized[0]) && normalized[1] == ':');
+
+        /// <summary><c>C:\a\.\b\..\c\</c> becomes <c>C:/a/c</c>; leading slashes (a UNC share's two) are kept; <c>..</c> never climbs above the root.</summary>
+        private static string NormalizeSegments(string path)
+        {
+            var text = path.Replace('\\', '/');
+            var lead = 0;
+            while (lead < text.Length && text[lead] == '/')
+            {
+                lead++;
+            }
+
+            var segments = new List<string>();
+            foreach (var segment in text.Substring(lead).Split('/'))
+            {
+                if (segment.Length == 0 || segment == ".")
+                {
+                    continue;
+                }
+
+                if (segment == "..")
+                {
+                    // The first segment of a drive path (C:) or of ~ is the root itself.
+                    var rootSegment = lead == 0 && segments.Count == 1;
+                    if (segments.Count > 0 && !rootSegment)
+                    {
+                        segments.RemoveAt(segments.Count - 1);
+                    }
+
+                    continue;
+                }
+
+                segments.Add(segment);
+            }
+
+            return new string('/', lead) + string.Join("/", segments);
+        }
+
         /// <summary>True for <c>C:</c>-style, <c>/</c>- or <c>\</c>-rooted text: what makes <c>Path.Combine</c> drop the parts before it.</summary>
         private static bool IsRootedForCombine(string value) =>
             value.Length > 0 && (value[0] == '/' || value[0] == '\\' || (value.Length >= 2 && IsAsciiLetter(value[0]) && value[1] == ':'));

@@ -287,5 +287,25 @@ namespace MlOps.Analyzers.Tests
 
             return values;
         }
+
+        [Theory]
+        [InlineData("/mnt/data/train.csv", "/mnt/data", true)]
+        [InlineData("/mnt/data", "/mnt/data/", true)]
+        [InlineData("/mnt/data/a/./b.csv", "/mnt/data", true)]
+        [InlineData("/mnt/data/a/../b.csv", "/mnt/data", true)]
+        [InlineData("/mnt/data/../etc/passwd", "/mnt/data", false)]
+        [InlineData("/mnt/database/train.csv", "/mnt/data", false)]
+        [InlineData("/MNT/data/train.csv", "/mnt/data", false)]
+        [InlineData(@"C:\Data\train.csv", "c:/data", true)]
+        [InlineData(@"C:\..\Data\train.csv", @"C:\data", true)]
+        [InlineData(@"\\server\share\train.csv", "//SERVER/share", true)]
+        [InlineData("~/data/train.csv", "~/data", true)]
+        [InlineData("/anything/at/all.csv", "/", true)]
+        [InlineData("data/train.csv", "data", false)]
+        [InlineData("/mnt/data/train.csv", "mnt/data", false)]
+        public void IsUnderRoot_ComparesWholeSegments(string path, string root, bool expected)
+        {
+            Assert.Equal(expected, PathConstants.IsUnderRoot(path, root));
+        }
     }
 }

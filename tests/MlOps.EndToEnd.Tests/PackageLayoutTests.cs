@@ -24,5 +24,24 @@ namespace MlOps.EndToEnd.Tests
             Assert.Contains("<developmentDependency>true</developmentDependency>", manifest);
             Assert.DoesNotContain("<dependency ", manifest);
         }
+
+        [Fact]
+        public void AnalyzersPackage_ShipsTheAnalysisLevelTargets_ForDirectAndTransitiveReferences_AndOneConfigPerLevel()
+        {
+            var feed = LocalFeed.Shared;
+            feed.PackAnalyzers();
+            var entries = feed.EntriesOf("MlOps.Analyzers");
+
+            foreach (var folder in new[] { "build", "buildTransitive" })
+            {
+                Assert.Contains($"{folder}/MlOps.Analyzers.props", entries);
+                Assert.Contains($"{folder}/MlOps.Analyzers.targets", entries);
+                Assert.Contains($"{folder}/MlOps.Analyzers.AnalysisLevel.targets", entries);
+            }
+
+            Assert.Equal(
+                new[] { "config/mlops_all.globalconfig", "config/mlops_none.globalconfig", "config/mlops_recommended.globalconfig", "config/mlops_strict.globalconfig" },
+                entries.Where(e => e.StartsWith("config/", System.StringComparison.Ordinal)));
+        }
     }
 }

@@ -20,7 +20,7 @@ namespace MlOps.Analyzers.CodeFixes.Rules
     public sealed class UnseededTrainingFixer : CodeFixProvider
     {
         /// <summary>The .editorconfig key of the seed the fix writes.</summary>
-        public const string SeedOptionKey = "mlops." + RuleIdentifiers.UnseededTraining + ".seed";
+        public const string SeedOptionKey = "mlops." + RuleIdentifiers.UnseededTraining + "." + RuleOptions.Seed;
 
         public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.UnseededTraining);
 
@@ -68,14 +68,11 @@ namespace MlOps.Analyzers.CodeFixes.Rules
                 || expression.IsKind(SyntaxKind.DefaultExpression);
         }
 
-        private static int ReadSeed(Document document, SyntaxTree tree)
-        {
-            var options = document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider.GetOptions(tree);
-            return options.TryGetValue(SeedOptionKey, out var text)
-                && int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed)
-                ? seed
-                : 0;
-        }
+        private static int ReadSeed(Document document, SyntaxTree tree) => RuleOptions.GetInt32(
+            document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider.GetOptions(tree),
+            RuleIdentifiers.UnseededTraining,
+            RuleOptions.Seed,
+            defaultValue: 0);
 
         private static async Task<Document> AddSeedAsync(Document document, BaseObjectCreationExpressionSyntax creation, int seed, CancellationToken cancellationToken)
         {

@@ -73,8 +73,9 @@ namespace MlOps.Analyzers.Rules
                     return;
                 }
 
-                start.RegisterOperationAction(c => AnalyzeInvocation(c, apis), OperationKind.Invocation);
-                start.RegisterOperationAction(c => AnalyzeObjectCreation(c, apis), OperationKind.ObjectCreation);
+                var roots = new PerTreeOptions<AllowedRoots>(start.Options, AllowedRoots.Parse);
+                start.RegisterOperationAction(c => AnalyzeInvocation(c, apis, roots), OperationKind.Invocation);
+                start.RegisterOperationAction(c => AnalyzeObjectCreation(c, apis, roots), OperationKind.ObjectCreation);
             });
         }
 
@@ -101,25 +102,25 @@ namespace MlOps.Analyzers.Rules
             return resolved;
         }
 
-        private static void AnalyzeInvocation(OperationAnalysisContext context, Dictionary<INamedTypeSymbol, List<PathApi>> apis)
+        private static void AnalyzeInvocation(OperationAnalysisContext context, Dictionary<INamedTypeSymbol, List<PathApi>> apis, PerTreeOptions<AllowedRoots> roots)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
             var api = Find(apis, method?.ContainingType, method?.Name);
             if (api is not null)
             {
-                AnalyzeArguments(context, invocation.Arguments, api);
+                AnalyzeArguments(context, invocation.Arguments, api, roots);
             }
         }
 
-        private static void AnalyzeObjectCreation(OperationAnalysisContext context, Dictionary<INamedTypeSymbol, List<PathApi>> apis)
+        private static void AnalyzeObjectCreation(OperationAnalysisContext context, Dictionary<INamedTypeSymbol, List<PathApi>> apis, PerTreeOptions<AllowedRoots> roots)
         {
             var creation = (IObjectCreationOperation)context.Operation;
             var constructor = creation.Constructor;
             var api = Find(apis, constructor?.ContainingType, constructor?.Name);
             if (api is not null)
             {
-                AnalyzeArguments(context, creation.Arguments, api);
+                AnalyzeArguments(context, creation.Arguments, api, roots);
             }
         }
 
@@ -141,7 +142,7 @@ namespace MlOps.Analyzers.Rules
             return null;
         }
 
-        private static void AnalyzeArguments(OperationAnalysisContext context, ImmutableArray<IArgumentOperation> arguments, PathApi api)
+        private static void AnalyzeArguments(OperationAnalysisContext context, ImmutableArray<IArgumentOperation> arguments, PathApi api, PerTreeOptions<AllowedRoots> roots)
         {
             foreach (var argument in arguments)
             {
@@ -153,7 +154,7 @@ namespace MlOps.Analyzers.Rules
 
                 if (parameter.Type.SpecialType == SpecialType.System_String)
                 {
-                    Report(context, argument.Value, argument.GetWrittenLocation(), api);
+                    Report(context, argument.Value, argument.GetWrittenLocation(), api, roots);
                 }
                 else if (parameter.IsParams
                     && parameter.Type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_String }
@@ -162,13 +163,13 @@ namespace MlOps.Analyzers.Rules
                     // Load(loader, "a.csv", "b.csv") and new MultiFileSource("a.csv"): one finding per path written.
                     foreach (var element in initializer.ElementValues)
                     {
-                        Report(context, element, element.Syntax.GetLocation(), api);
+                        Report(context, element, element.Syntax.GetLocation(), api, roots);
                     }
                 }
             }
         }
 
-        private static void Report(OperationAnalysisContext context, IOperation value, Location location, PathApi api)
+        private static void Report(OperationAnalysisContext context, IOperation value, Location location, PathApi api, PerTreeOptions<AllowedRoots> roots)
         {
             var path = PathConstants.Evaluate(value, context.CancellationToken);
             var rule = PathConstants.Classify(path) switch
@@ -182,10 +183,48 @@ namespace MlOps.Analyzers.Rules
                 return;
             }
 
+            if (rule == MachineSpecificRule && roots.Get(context.Operation.Syntax.SyntaxTree).Allows(path))
+            {
+                // A sanctioned data location (a mounted volume, the team's share): the same on every machine that runs it.
+                return;
+            }
+
             context.ReportDiagnostic(Diagnostic.Create(rule, location, Shorten(path), api.DisplayName));
         }
 
         private static string Shorten(string path) => path.Length <= 120 ? path : path.Substring(0, 117) + "...";
+
+        /// <summary>The <c>mlops.MLOPS301.allowed_roots</c> of one tree: rooted prefixes under which a path is accepted.</summary>
+        private sealed class AllowedRoots
+        {
+            private static readonly AllowedRoots None = new(ImmutableArray<string>.Empty);
+
+            private readonly ImmutableArray<string> roots;
+
+            private AllowedRoots(ImmutableArray<string> roots)
+            {
+                this.roots = roots;
+            }
+
+            public static AllowedRoots Parse(AnalyzerConfigOptions options)
+            {
+                var roots = RuleOptions.GetList(options, RuleIdentifiers.RootedDataPath, RuleOptions.AllowedRoots);
+                return roots.IsEmpty ? None : new AllowedRoots(roots);
+            }
+
+            public bool Allows(string path)
+            {
+                foreach (var root in roots)
+                {
+                    if (PathConstants.IsUnderRoot(path, root))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+        }
 
         private sealed class PathApi
         {

@@ -48,7 +48,8 @@ namespace MlOps.Analyzers.Rules
                 }
 
                 var types = new KnownTypes(mlNet, start.Compilation);
-                start.RegisterOperationAction(c => AnalyzeCreation(c, types), OperationKind.Invocation, OperationKind.ObjectCreation);
+                var handlers = new PerTreeOptions<ConfiguredHandlers>(start.Options, ConfiguredHandlers.Parse);
+                start.RegisterOperationAction(c => AnalyzeCreation(c, types, handlers), OperationKind.Invocation, OperationKind.ObjectCreation);
             });
         }
 
@@ -103,7 +104,7 @@ namespace MlOps.Analyzers.Rules
             public bool PerRequest { get; }
         }
 
-        private static void AnalyzeCreation(OperationAnalysisContext context, KnownTypes types)
+        private static void AnalyzeCreation(OperationAnalysisContext context, KnownTypes types, PerTreeOptions<ConfiguredHandlers> handlers)
         {
             var creation = context.Operation;
             var what = Describe(types, creation, out var arguments);
@@ -112,7 +113,8 @@ namespace MlOps.Analyzers.Rules
                 return;
             }
 
-            var repetition = FindRepetition(types, creation, context.ContainingSymbol, out var handlerType);
+            var configured = handlers.Get(creation.Syntax.SyntaxTree);
+            var repetition = FindRepetition(types, configured, creation, context.ContainingSymbol, out var handlerType);
             if (repetition is null)
             {
                 return;
@@ -204,7 +206,7 @@ namespace MlOps.Analyzers.Rules
         /// handlers, otherwise unknown: silent), a local function or a catch block (silent), or the
         /// containing method (an action or page handler runs per request).
         /// </summary>
-        private static Repetition? FindRepetition(KnownTypes types, IOperation creation, ISymbol containingSymbol, out INamedTypeSymbol? handlerType)
+        private static Repetition? FindRepetition(KnownTypes types, ConfiguredHandlers configured, IOperation creation, ISymbol containingSymbol, out INamedTypeSymbol? handlerType)
         {
             handlerType = null;
             var child = creation;
@@ -225,7 +227,7 @@ namespace MlOps.Analyzers.Rules
                     case ILocalFunctionOperation:
                         return null;
                     case IAnonymousFunctionOperation function:
-                        return ClassifyLambda(types, function);
+                        return ClassifyLambda(types, configured, function);
                 }
             }
 
@@ -233,6 +235,13 @@ namespace MlOps.Analyzers.Rules
             {
                 handlerType = method.ContainingType;
                 return new Repetition($"in {kind} '{method.Name}' of '{method.ContainingType.Name}'", "request", Root(creation), perRequest: true);
+            }
+
+            if (containingSymbol is IMethodSymbol other && configured.IsHandler(other))
+            {
+                // Marked by the project's own convention: the handler's lifetime is unknown, so a lazily
+                // filled instance field is taken to cache (handlerType stays null).
+                return new Repetition($"in request handler '{other.Name}' of '{other.ContainingType.Name}'", "request", Root(creation), perRequest: true);
             }
 
             return null;
@@ -279,9 +288,9 @@ namespace MlOps.Analyzers.Rules
             }
         }
 
-        private static Repetition? ClassifyLambda(KnownTypes types, IAnonymousFunctionOperation function)
+        private static Repetition? ClassifyLambda(KnownTypes types, ConfiguredHandlers configured, IAnonymousFunctionOperation function)
         {
-            if (HasHttpAttribute(types, function.Symbol))
+            if (HasHttpAttribute(types, function.Symbol) || configured.HasHandlerAttribute(function.Symbol))
             {
                 return new Repetition("in a request handler lambda", "request", function, perRequest: true);
             }
@@ -638,6 +647,150 @@ namespace MlOps.Analyzers.Rules
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// The project's own request-handler conventions, from <c>mlops.MLOPS402.handler_attributes</c>
+        /// (attributes on a method or lambda) and <c>mlops.MLOPS402.handler_base_types</c> (public instance
+        /// methods of types deriving from or implementing one of them). Names are simple
+        /// (<c>CommandHandler</c>) or namespace-qualified (<c>MyCompany.Web.CommandHandlerAttribute</c>),
+        /// generic arity ignored; an attribute's <c>Attribute</c> suffix may be left out.
+        /// </summary>
+        private sealed class ConfiguredHandlers
+        {
+            private static readonly ConfiguredHandlers None = new(TypeNames.Empty, TypeNames.Empty);
+
+            private readonly TypeNames attributes;
+            private readonly TypeNames baseTypes;
+
+            private ConfiguredHandlers(TypeNames attributes, TypeNames baseTypes)
+            {
+                this.attributes = attributes;
+                this.baseTypes = baseTypes;
+            }
+
+            public static ConfiguredHandlers Parse(AnalyzerConfigOptions options)
+            {
+                var attributes = TypeNames.Create(RuleOptions.GetList(options, RuleIdentifiers.PredictionEngineCreatedPerCall, RuleOptions.HandlerAttributes), attributeSuffix: true);
+                var baseTypes = TypeNames.Create(RuleOptions.GetList(options, RuleIdentifiers.PredictionEngineCreatedPerCall, RuleOptions.HandlerBaseTypes), attributeSuffix: false);
+                return attributes.IsEmpty && baseTypes.IsEmpty ? None : new ConfiguredHandlers(attributes, baseTypes);
+            }
+
+            public bool IsHandler(IMethodSymbol method)
+            {
+                if (method.MethodKind != MethodKind.Ordinary)
+                {
+                    return false;
+                }
+
+                if (HasHandlerAttribute(method))
+                {
+                    return true;
+                }
+
+                if (baseTypes.IsEmpty
+                    || method.IsStatic
+                    || method.DeclaredAccessibility != Accessibility.Public
+                    || method.IsGenericMethod
+                    || method.ContainingType is not { } type)
+                {
+                    return false;
+                }
+
+                for (var current = type.BaseType; current is not null; current = current.BaseType)
+                {
+                    if (baseTypes.Matches(current))
+                    {
+                        return true;
+                    }
+                }
+
+                foreach (var implemented in type.AllInterfaces)
+                {
+                    if (baseTypes.Matches(implemented))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            public bool HasHandlerAttribute(ISymbol? symbol)
+            {
+                if (symbol is null || attributes.IsEmpty)
+                {
+                    return false;
+                }
+
+                foreach (var attribute in symbol.GetAttributes())
+                {
+                    for (var current = attribute.AttributeClass; current is not null; current = current.BaseType)
+                    {
+                        if (attributes.Matches(current))
+                        {
+                            return true;
+                        }
+                    }
+                }
+
+                return false;
+            }
+        }
+
+        /// <summary>A set of type names given in an option, matched by simple name or by namespace-qualified name.</summary>
+        private sealed class TypeNames
+        {
+            public static readonly TypeNames Empty = new(ImmutableHashSet<string>.Empty, ImmutableHashSet<string>.Empty);
+
+            private static readonly SymbolDisplayFormat QualifiedName = new(
+                typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
+                genericsOptions: SymbolDisplayGenericsOptions.None);
+
+            private readonly ImmutableHashSet<string> simpleNames;
+            private readonly ImmutableHashSet<string> qualifiedNames;
+
+            private TypeNames(ImmutableHashSet<string> simpleNames, ImmutableHashSet<string> qualifiedNames)
+            {
+                this.simpleNames = simpleNames;
+                this.qualifiedNames = qualifiedNames;
+            }
+
+            public bool IsEmpty => simpleNames.IsEmpty && qualifiedNames.IsEmpty;
+
+            public static TypeNames Create(ImmutableArray<string> names, bool attributeSuffix)
+            {
+                if (names.IsEmpty)
+                {
+                    return Empty;
+                }
+
+                var simple = ImmutableHashSet.CreateBuilder<string>(System.StringComparer.Ordinal);
+                var qualified = ImmutableHashSet.CreateBuilder<string>(System.StringComparer.Ordinal);
+                foreach (var raw in names)
+                {
+                    var name = raw.StartsWith("global::", System.StringComparison.Ordinal) ? raw.Substring("global::".Length) : raw;
+                    var end = name.IndexOfAny(new[] { '<', '`' });
+                    name = (end >= 0 ? name.Substring(0, end) : name).Trim();
+                    if (name.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    var target = name.IndexOf('.') >= 0 ? qualified : simple;
+                    target.Add(name);
+                    if (attributeSuffix && !name.EndsWith("Attribute", System.StringComparison.Ordinal))
+                    {
+                        target.Add(name + "Attribute");
+                    }
+                }
+
+                return new TypeNames(simple.ToImmutable(), qualified.ToImmutable());
+            }
+
+            public bool Matches(INamedTypeSymbol type) =>
+                simpleNames.Contains(type.Name)
+                || (!qualifiedNames.IsEmpty && qualifiedNames.Contains(type.OriginalDefinition.ToDisplayString(QualifiedName)));
         }
 
         /// <summary>A controller or page model lives for one request: its instance fields cache nothing across requests.</summary>

@@ -375,6 +375,62 @@ namespace MlOps.Analyzers.Tests.Rules
         }
 
         [Fact]
+        public async Task AllowedRoots_SilenceMachineSpecificPathsUnderThem_Only()
+        {
+            var source = Usings + /* lang=c#-test */ """
+                class Trainer
+                {
+                    void Run(MLContext ml, ITransformer model, IDataView data)
+                    {
+                        ml.Data.LoadFromTextFile<Row>("/mnt/data/train.csv");
+                        ml.Data.LoadFromTextFile<Row>("/mnt/data");
+                        ml.Data.LoadFromTextFile<Row>(@"d:\Datasets\houses\train.csv");
+                        ml.Data.LoadFromTextFile<Row>(Path.Combine("/mnt/data", "houses", "train.csv"));
+                        ml.Model.Save(model, data.Schema, @"\\NAS\models\price.zip");
+                        ml.Data.LoadFromTextFile<Row>({|#0:"/mnt/database/train.csv"|});
+                        ml.Data.LoadFromTextFile<Row>({|#1:"/mnt/data/../secrets/train.csv"|});
+                        ml.Data.LoadFromTextFile<Row>({|#2:"/MNT/DATA/train.csv"|});
+                        ml.Data.LoadFromTextFile<Row>({|#3:"/home/me/train.csv"|});
+                        ml.Data.LoadFromTextFile<Row>({|#4:"train.csv"|});
+                    }
+                }
+                """;
+            var editorConfig = """
+                root = true
+
+                [*.cs]
+                mlops.MLOPS301.allowed_roots = /mnt/data, D:\datasets ,\\nas\models, relative/ignored
+                """;
+            await Verify.VerifyAsync(
+                source,
+                editorConfig,
+                withMlNet: true,
+                MachineSpecific(0, "/mnt/database/train.csv", "LoadFromTextFile"),
+                MachineSpecific(1, "/mnt/data/../secrets/train.csv", "LoadFromTextFile"),
+                MachineSpecific(2, "/MNT/DATA/train.csv", "LoadFromTextFile"),
+                MachineSpecific(3, "/home/me/train.csv", "LoadFromTextFile"),
+                Relative(4, "train.csv", "LoadFromTextFile"));
+        }
+
+        [Fact]
+        public async Task AllowedRoots_ApplyOnlyToTheFilesTheirSectionMatches()
+        {
+            var source = Usings + /* lang=c#-test */ """
+                class Trainer
+                {
+                    IDataView Load(MLContext ml) => ml.Data.LoadFromTextFile<Row>({|#0:"/mnt/data/train.csv"|});
+                }
+                """;
+            var editorConfig = """
+                root = true
+
+                [*.vb]
+                mlops.MLOPS301.allowed_roots = /mnt/data
+                """;
+            await Verify.VerifyAsync(source, editorConfig, withMlNet: true, MachineSpecific(0, "/mnt/data/train.csv", "LoadFromTextFile"));
+        }
+
+        [Fact]
         public async Task Severity_CanBeRaisedInEditorConfig()
         {
             var source = Usings + /* lang=c#-test */ """

@@ -198,6 +198,80 @@ namespace MlOps.Analyzers.Tests.Rules
                     .WithArguments("CreatePredictionEngine is called", "in the request handler passed to 'MapPost'", "request"));
         }
 
+        private const string ConfiguredHandlersSource = /* lang=c#-test */ """
+            namespace MyCompany.Messaging
+            {
+                public sealed class CommandHandlerAttribute : Attribute { }
+                public interface IRequestHandler<TRequest, TResponse> { TResponse Handle(TRequest request); }
+                public abstract class QueueConsumer { }
+            }
+
+            public class ScoreHandler : MyCompany.Messaging.IRequestHandler<In, Out>
+            {
+                private readonly MLContext ml = new MLContext(seed: 1);
+                private readonly ITransformer model = null!;
+
+                public Out Handle(In request) => {|#0:ml.Model.CreatePredictionEngine<In, Out>(model)|}.Predict(request);
+
+                private Out Helper(In request) => ml.Model.CreatePredictionEngine<In, Out>(model).Predict(request);
+
+                public static Out Once(MLContext ml, ITransformer model, In request) => ml.Model.CreatePredictionEngine<In, Out>(model).Predict(request);
+            }
+
+            public class Jobs
+            {
+                [MyCompany.Messaging.CommandHandler]
+                public Out Run(MLContext ml, ITransformer model, In input) => {|#1:ml.Model.CreatePredictionEngine<In, Out>(model)|}.Predict(input);
+
+                public Out NotMarked(MLContext ml, ITransformer model, In input) => ml.Model.CreatePredictionEngine<In, Out>(model).Predict(input);
+            }
+
+            public class Consumer : MyCompany.Messaging.QueueConsumer
+            {
+                private PredictionEngine<In, Out>? engine;
+
+                // The consumer's lifetime is the project's business: a lazily filled field is taken to cache.
+                public Out Cached(MLContext ml, ITransformer model, In input)
+                {
+                    engine ??= ml.Model.CreatePredictionEngine<In, Out>(model);
+                    return engine.Predict(input);
+                }
+
+                public Out Consume(MLContext ml, In input) => {|#2:ml.Model.CreatePredictionEngine<In, Out>({|#3:ml.Model.Load("model.zip", out _)|})|}.Predict(input);
+            }
+            """;
+
+        [Fact]
+        public async Task ConfiguredHandlerAttributesAndBaseTypes_MarkRequestHandlers()
+        {
+            var editorConfig = """
+                root = true
+
+                [*.cs]
+                mlops.MLOPS402.handler_attributes = CommandHandler
+                mlops.MLOPS402.handler_base_types = MyCompany.Messaging.IRequestHandler<TRequest, TResponse>, QueueConsumer
+                """;
+            await Verify.VerifyAsync(
+                Source(ConfiguredHandlersSource),
+                editorConfig,
+                withMlNet: true,
+                Verify.Diagnostic(RuleIdentifiers.PredictionEngineCreatedPerCall).WithLocation(0)
+                    .WithArguments("CreatePredictionEngine is called", "in request handler 'Handle' of 'ScoreHandler'", "request"),
+                Verify.Diagnostic(RuleIdentifiers.PredictionEngineCreatedPerCall).WithLocation(1)
+                    .WithArguments("CreatePredictionEngine is called", "in request handler 'Run' of 'Jobs'", "request"),
+                Verify.Diagnostic(RuleIdentifiers.PredictionEngineCreatedPerCall).WithLocation(2)
+                    .WithArguments("CreatePredictionEngine is called", "in request handler 'Consume' of 'Consumer'", "request"),
+                Verify.Diagnostic(RuleIdentifiers.PredictionEngineCreatedPerCall).WithLocation(3)
+                    .WithArguments("Model.Load is called", "in request handler 'Consume' of 'Consumer'", "request"));
+        }
+
+        [Fact]
+        public async Task WithoutHandlerOptions_TheProjectsOwnHandlersAreNotKnown()
+        {
+            var source = System.Text.RegularExpressions.Regex.Replace(Source(ConfiguredHandlersSource), @"\{\|#\d+:|\|\}", string.Empty);
+            await Verify.VerifyAsync(source, "root = true\n\n[*.cs]\nmlops.MLOPS402.handler_base_types = Other.Namespace.QueueConsumer\n", withMlNet: true);
+        }
+
         [Fact]
         public async Task CreationOnceBeforeTheLoop_OrAtStartup_IsSilent()
         {
