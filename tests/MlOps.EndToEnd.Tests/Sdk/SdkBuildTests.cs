@@ -42,6 +42,12 @@ namespace MlOps.EndToEnd.Tests.Sdk
             Assert.Contains("tasks/netstandard2.0/MlOps.Build.Tasks.dll", entries);
             Assert.Contains("analyzers/dotnet/cs/MlOps.Analyzers.dll", entries);
             Assert.Contains("analyzers/dotnet/cs/MlOps.Analyzers.CodeFixes.dll", entries);
+            Assert.Contains("Sdk/MlOps.Analyzers.AnalysisLevel.targets", entries);
+            foreach (var level in new[] { "none", "recommended", "strict", "all" })
+            {
+                Assert.Contains($"config/mlops_{level}.globalconfig", entries);
+            }
+
             Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) || e.StartsWith("ref/", StringComparison.Ordinal));
             Assert.DoesNotContain(entries, e => e.Contains("Microsoft.Build", StringComparison.OrdinalIgnoreCase));
 
@@ -244,6 +250,35 @@ namespace MlOps.EndToEnd.Tests.Sdk
             var analyzers = AnalyzersOf(result);
             Assert.Single(analyzers, a => a == "MlOps.Analyzers.dll");
             Assert.Single(analyzers, a => a == "MlOps.Analyzers.CodeFixes.dll");
+        }
+
+        [Fact]
+        public void AnalysisLevel_FromTheSdkAlone_StrictTurnsAFindingIntoAnError()
+        {
+            using var project = new SdkProject();
+            project.Write("Consumer.csproj", SdkProject.ProjectUsingSdkElement(
+                $"    <PackageReference Include=\"Microsoft.ML\" Version=\"5.0.1\" />",
+                """
+                  <Target Name="E2EPrintLevelFiles" AfterTargets="MlOpsApplyAnalysisLevel">
+                    <Message Importance="high" Text="e2e-level-files: @(EditorConfigFiles->WithMetadataValue('Extension', '.globalconfig')->'%(Filename)', ' ')" />
+                  </Target>
+                """));
+            project.Write("Train.cs", """
+                using Microsoft.ML;
+                namespace Consumer
+                {
+                    public static class Train
+                    {
+                        public static object Split(IDataView data) => new MLContext().Data.TrainTestSplit(data);
+                    }
+                }
+                """);
+
+            var result = project.Build("-p:MlOpsAnalysisLevel=strict");
+
+            Assert.True(result.ExitCode != 0, result.ToString());
+            Assert.Contains("error MLOPS101", result.Output);
+            Assert.Matches(@"e2e-level-files: mlops_strict\s*$", Regex.Match(result.Output, "e2e-level-files:.*").Value);
         }
 
         /// <summary>The file names of the analyzers the compiler got, from the line the test project prints.</summary>
