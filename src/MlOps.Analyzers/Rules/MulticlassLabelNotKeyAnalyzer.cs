@@ -146,7 +146,7 @@ namespace MlOps.Analyzers.Rules
             /// <summary>The C# type of the column: string, float, bool, ...</summary>
             public string TypeText { get; }
 
-            /// <summary>The input class, or the loader call for <c>TextLoader.Column[]</c>.</summary>
+            /// <summary>The member of the input class (<c>IrisData.Label</c>), or the loader call for <c>TextLoader.Column[]</c>.</summary>
             public string Source { get; }
         }
 
@@ -426,7 +426,7 @@ namespace MlOps.Analyzers.Rules
                             return null;
                         }
 
-                        return ScalarText(memberType) is { } text ? new Finding(text, named.Name) : null;
+                        return ScalarText(memberType) is { } text ? new Finding(text, named.Name + "." + member.Name) : null;
                     }
                 }
 

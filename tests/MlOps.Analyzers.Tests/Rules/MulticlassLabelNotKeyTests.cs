@@ -54,7 +54,7 @@ namespace MlOps.Analyzers.Tests.Rules
                 }
                 """ + Iris;
             await Verify.VerifyCodeFixAsync(source, fixedSource,
-                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(0).WithArguments("SdcaMaximumEntropy", "Label", "string", "Iris"));
+                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(0).WithArguments("SdcaMaximumEntropy", "Label", "string", "Iris.Label"));
         }
 
         [Fact]
@@ -77,7 +77,7 @@ namespace MlOps.Analyzers.Tests.Rules
                 }
                 """;
             await Verify.VerifyAnalyzerAsync(source,
-                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(0).WithArguments("LbfgsMaximumEntropy", "Label", "float", "Row"));
+                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(0).WithArguments("LbfgsMaximumEntropy", "Label", "float", "Row.Label"));
         }
 
         [Fact]
@@ -104,9 +104,9 @@ namespace MlOps.Analyzers.Tests.Rules
                 }
                 """;
             await Verify.VerifyAnalyzerAsync(source,
-                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(0).WithArguments("NaiveBayes", "Kind", "string", "Row"),
-                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(1).WithArguments("SdcaNonCalibrated", "Flag", "bool", "Row"),
-                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(2).WithArguments("OneVersusAll", "Grade", "int", "Row"));
+                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(0).WithArguments("NaiveBayes", "Kind", "string", "Row.Species"),
+                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(1).WithArguments("SdcaNonCalibrated", "Flag", "bool", "Row.Flag"),
+                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(2).WithArguments("OneVersusAll", "Grade", "int", "Row.Grade"));
         }
 
         [Fact]
@@ -133,7 +133,7 @@ namespace MlOps.Analyzers.Tests.Rules
                 }
                 """;
             await Verify.VerifyAnalyzerAsync(source,
-                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(0).WithArguments("SdcaMaximumEntropy", "Kind", "string", "Row"));
+                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(0).WithArguments("SdcaMaximumEntropy", "Kind", "string", "Row.Kind"));
         }
 
         [Fact]
@@ -164,7 +164,40 @@ namespace MlOps.Analyzers.Tests.Rules
                 }
                 """ + Iris;
             await Verify.VerifyAnalyzerAsync(source,
-                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(0).WithArguments("SdcaMaximumEntropy", "Label", "string", "Iris"));
+                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(0).WithArguments("SdcaMaximumEntropy", "Label", "string", "Iris.Label"));
+        }
+
+        [Fact]
+        public async Task CrossValidate_WithAnInheritedLabel_IsReported_OptionsFromALocalAreSilent()
+        {
+            var source = Usings + /* lang=c#-test */ """
+                using Microsoft.ML.Trainers;
+
+                class Trainer
+                {
+                    void Train(MLContext ml, IEnumerable<Row> rows)
+                    {
+                        var data = ml.Data.LoadFromEnumerable(rows);
+                        var pipeline = ml.Transforms.Concatenate("Features", "A").Append({|#0:ml.MulticlassClassification.Trainers.NaiveBayes()|});
+                        ml.MulticlassClassification.CrossValidate(data, pipeline, numberOfFolds: 3);
+
+                        var options = new LbfgsMaximumEntropyMulticlassTrainer.Options();
+                        ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(options).Fit(data);
+                    }
+                }
+
+                public class Base
+                {
+                    public string Label { get; set; } = "";
+                }
+
+                public class Row : Base
+                {
+                    public float A { get; set; }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source,
+                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(0).WithArguments("NaiveBayes", "Label", "string", "Row.Label"));
         }
 
         [Fact]
@@ -191,7 +224,7 @@ namespace MlOps.Analyzers.Tests.Rules
                 }
                 """;
             await Verify.VerifyAnalyzerAsync(source,
-                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(0).WithArguments("LightGbm", "Label", "string", "Row"));
+                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(0).WithArguments("LightGbm", "Label", "string", "Row.Species"));
         }
 
         [Fact]
@@ -275,7 +308,7 @@ namespace MlOps.Analyzers.Tests.Rules
                 }
                 """ + Iris;
             await Verify.VerifyAnalyzerAsync(source,
-                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(0).WithArguments("SdcaMaximumEntropy", "Label", "string", "Iris"));
+                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(0).WithArguments("SdcaMaximumEntropy", "Label", "string", "Iris.Label"));
         }
 
         [Fact]
@@ -417,8 +450,8 @@ namespace MlOps.Analyzers.Tests.Rules
                 }
                 """;
             await Verify.VerifyCodeFixAsync(source, fixedSource,
-                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(0).WithArguments("SdcaMaximumEntropy", "Label", "string", "Row"),
-                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(1).WithArguments("NaiveBayes", "Kind", "string", "Row"));
+                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(0).WithArguments("SdcaMaximumEntropy", "Label", "string", "Row.Label"),
+                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(1).WithArguments("NaiveBayes", "Kind", "string", "Row.Kind"));
         }
 
         [Fact]
