@@ -43,6 +43,12 @@ namespace MlOps.Analyzers
             NormalizingEstimator = compilation.GetTypeByMetadataName("Microsoft.ML.Transforms.NormalizingEstimator");
             ValueToKeyMappingEstimator = compilation.GetTypeByMetadataName("Microsoft.ML.Transforms.ValueToKeyMappingEstimator");
             TextFeaturizingEstimator = compilation.GetTypeByMetadataName("Microsoft.ML.Transforms.Text.TextFeaturizingEstimator");
+            MulticlassClassificationTrainers = compilation.GetTypeByMetadataName("Microsoft.ML.MulticlassClassificationCatalog+MulticlassClassificationTrainers");
+            KeyTypeAttribute = compilation.GetTypeByMetadataName("Microsoft.ML.Data.KeyTypeAttribute");
+            ColumnNameAttribute = compilation.GetTypeByMetadataName("Microsoft.ML.Data.ColumnNameAttribute");
+            NoColumnAttribute = compilation.GetTypeByMetadataName("Microsoft.ML.Data.NoColumnAttribute");
+            InputOutputColumnPair = compilation.GetTypeByMetadataName("Microsoft.ML.InputOutputColumnPair");
+            TextLoaderColumn = compilation.GetTypeByMetadataName("Microsoft.ML.Data.TextLoader+Column");
         }
 
         public Compilation Compilation { get; }
@@ -90,6 +96,16 @@ namespace MlOps.Analyzers
         public INamedTypeSymbol? NormalizingEstimator { get; }
         public INamedTypeSymbol? ValueToKeyMappingEstimator { get; }
         public INamedTypeSymbol? TextFeaturizingEstimator { get; }
+
+        /// <summary>The <c>MulticlassClassification.Trainers</c> catalog: every multiclass trainer is made from it.</summary>
+        public INamedTypeSymbol? MulticlassClassificationTrainers { get; }
+        public INamedTypeSymbol? KeyTypeAttribute { get; }
+        public INamedTypeSymbol? ColumnNameAttribute { get; }
+        public INamedTypeSymbol? NoColumnAttribute { get; }
+        public INamedTypeSymbol? InputOutputColumnPair { get; }
+
+        /// <summary><c>TextLoader.Column</c>: one column of a loader declared without an input class.</summary>
+        public INamedTypeSymbol? TextLoaderColumn { get; }
 
         /// <summary>
         /// One instance per compilation, shared by every analyzer of the package (the table holds it only

@@ -19,6 +19,7 @@ namespace MlOps.Analyzers
         public const string RelativeDataPath = "MLOPS302";
         public const string ModelSavedWithoutSchema = "MLOPS303";
         public const string MissingLoadColumn = "MLOPS304";
+        public const string MulticlassLabelNotKey = "MLOPS305";
         public const string ReusedRowObjectKept = "MLOPS306";
 
         public const string SharedPredictionEngine = "MLOPS401";
