@@ -21,6 +21,7 @@ namespace MlOps.Analyzers
         public const string MissingLoadColumn = "MLOPS304";
         public const string MulticlassLabelNotKey = "MLOPS305";
         public const string ReusedRowObjectKept = "MLOPS306";
+        public const string UndeclaredDataPath = "MLOPS307";
 
         public const string SharedPredictionEngine = "MLOPS401";
         public const string PredictionEngineCreatedPerCall = "MLOPS402";

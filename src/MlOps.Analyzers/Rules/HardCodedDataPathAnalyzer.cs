@@ -10,8 +10,15 @@ namespace MlOps.Analyzers.Rules
     /// MLOPS301 and MLOPS302: a path fixed in the source reaches ML.NET's file I/O. A rooted or
     /// machine-specific path (<c>C:\data</c>, <c>\\server\share</c>, <c>/home/me</c>, <c>~</c>) works on
     /// one machine only; a relative one resolves against the current directory, which differs
-    /// between the IDE, the test runner and a server.
+    /// between the IDE, the test runner and a server. MLOPS307: in a project that uses MlOps.Sdk, a data
+    /// path that matches no declared <c>MlDataset</c> (the build does not version that data).
     /// </summary>
+    /// <remarks>
+    /// The declared datasets are read from the compilation itself: the SDK generates the class
+    /// <c>MlDatasets</c> (marked <c>[GeneratedCode("MlOps.Sdk", ...)]</c>) with a nested class per dataset
+    /// holding <c>const string Path</c>, and passes <c>build_property.UsingMlOpsSdk</c> to the compiler.
+    /// A path written through one of those constants is sanctioned: no finding.
+    /// </remarks>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class HardCodedDataPathAnalyzer : DiagnosticAnalyzer
     {
@@ -37,24 +44,35 @@ namespace MlOps.Analyzers.Rules
         /// Types of packages the project does not reference are simply not found.
         /// </summary>
         private static readonly ImmutableArray<PathApi> Apis = ImmutableArray.Create(
-            new PathApi("Microsoft.ML.TextLoaderSaverCatalog", "LoadFromTextFile", "path", "LoadFromTextFile"),
-            new PathApi("Microsoft.ML.BinaryLoaderSaverCatalog", "LoadFromBinary", "path", "LoadFromBinary"),
-            new PathApi("Microsoft.ML.Data.SvmLightLoaderSaverCatalog", "LoadFromSvmLightFile", "path", "LoadFromSvmLightFile"),
-            new PathApi("Microsoft.ML.Data.SvmLightLoaderSaverCatalog", "LoadFromSvmLightFileWithFeatureNames", "path", "LoadFromSvmLightFileWithFeatureNames"),
-            new PathApi("Microsoft.ML.DataLoaderExtensions", "Load", "path", "IDataLoader.Load"),
-            new PathApi("Microsoft.ML.Data.MultiFileSource", ".ctor", "paths", "MultiFileSource"),
+            new PathApi("Microsoft.ML.TextLoaderSaverCatalog", "LoadFromTextFile", "path", "LoadFromTextFile", readsData: true),
+            new PathApi("Microsoft.ML.BinaryLoaderSaverCatalog", "LoadFromBinary", "path", "LoadFromBinary", readsData: true),
+            new PathApi("Microsoft.ML.Data.SvmLightLoaderSaverCatalog", "LoadFromSvmLightFile", "path", "LoadFromSvmLightFile", readsData: true),
+            new PathApi("Microsoft.ML.Data.SvmLightLoaderSaverCatalog", "LoadFromSvmLightFileWithFeatureNames", "path", "LoadFromSvmLightFileWithFeatureNames", readsData: true),
+            new PathApi("Microsoft.ML.DataLoaderExtensions", "Load", "path", "IDataLoader.Load", readsData: true),
+            new PathApi("Microsoft.ML.Data.MultiFileSource", ".ctor", "paths", "MultiFileSource", readsData: true),
             new PathApi("Microsoft.ML.ModelOperationsCatalog", "Save", "filePath", "Model.Save"),
             new PathApi("Microsoft.ML.ModelOperationsCatalog", "Load", "filePath", "Model.Load"),
             new PathApi("Microsoft.ML.ModelOperationsCatalog", "LoadWithDataLoader", "filePath", "Model.LoadWithDataLoader"),
             new PathApi("Microsoft.ML.TextCatalog", "ApplyWordEmbedding", "customModelFile", "ApplyWordEmbedding"),
-            new PathApi("Microsoft.ML.ImageEstimatorsCatalog", "LoadImages", "imageFolder", "LoadImages"),
-            new PathApi("Microsoft.ML.ImageEstimatorsCatalog", "LoadRawImageBytes", "imageFolder", "LoadRawImageBytes"),
+            new PathApi("Microsoft.ML.ImageEstimatorsCatalog", "LoadImages", "imageFolder", "LoadImages", readsData: true),
+            new PathApi("Microsoft.ML.ImageEstimatorsCatalog", "LoadRawImageBytes", "imageFolder", "LoadRawImageBytes", readsData: true),
             new PathApi("Microsoft.ML.OnnxCatalog", "ApplyOnnxModel", "modelFile", "ApplyOnnxModel"),
             new PathApi("Microsoft.ML.TensorflowCatalog", "LoadTensorFlowModel", "modelLocation", "LoadTensorFlowModel"),
             new PathApi("Microsoft.ML.Transforms.TimeSeries.TimeSeriesPredictionEngine`2", "CheckPoint", "modelPath", "CheckPoint"),
             new PathApi("Microsoft.Extensions.ML.BuilderExtensions", "FromFile", "filePath", "FromFile"));
 
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(MachineSpecificRule, RelativeRule);
+        public static readonly DiagnosticDescriptor UndeclaredDataRule = DiagnosticDescriptors.Create(
+            RuleIdentifiers.UndeclaredDataPath,
+            title: "Data path matches no declared MlDataset",
+            messageFormat: "Path \"{0}\" reaches '{1}' but matches no MlDataset this project declares: the build does not version this data; declare it with <MlDataset Include=\"...\" /> and use the generated MlDatasets constant",
+            RuleCategories.Data,
+            DiagnosticSeverity.Warning,
+            description: "The project uses MlOps.Sdk, which hashes every declared MlDataset into mldatasets.lock.json and fails CI when the bytes change. Data read from a path the project does not declare escapes that: a model can be trained on different bytes with nothing to show for it. Declare the file or folder as an MlDataset item and read it through MlDatasets.<Name>.Path.");
+
+        /// <summary>The property a 302 finding carries when the path is a declared dataset: the generated class to use.</summary>
+        internal const string DatasetMemberProperty = "MlDatasetsMember";
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(MachineSpecificRule, RelativeRule, UndeclaredDataRule);
 
         public override void Initialize(AnalysisContext context)
         {
@@ -73,9 +91,9 @@ namespace MlOps.Analyzers.Rules
                     return;
                 }
 
-                var roots = new PerTreeOptions<AllowedRoots>(start.Options, AllowedRoots.Parse);
-                start.RegisterOperationAction(c => AnalyzeInvocation(c, apis, roots), OperationKind.Invocation);
-                start.RegisterOperationAction(c => AnalyzeObjectCreation(c, apis, roots), OperationKind.ObjectCreation);
+                var state = new State(new PerTreeOptions<AllowedRoots>(start.Options, AllowedRoots.Parse), DeclaredDatasets.Find(start.Compilation, start.Options, start.CancellationToken));
+                start.RegisterOperationAction(c => AnalyzeInvocation(c, apis, state), OperationKind.Invocation);
+                start.RegisterOperationAction(c => AnalyzeObjectCreation(c, apis, state), OperationKind.ObjectCreation);
             });
         }
 
@@ -102,25 +120,25 @@ namespace MlOps.Analyzers.Rules
             return resolved;
         }
 
-        private static void AnalyzeInvocation(OperationAnalysisContext context, Dictionary<INamedTypeSymbol, List<PathApi>> apis, PerTreeOptions<AllowedRoots> roots)
+        private static void AnalyzeInvocation(OperationAnalysisContext context, Dictionary<INamedTypeSymbol, List<PathApi>> apis, State state)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
             var api = Find(apis, method?.ContainingType, method?.Name);
             if (api is not null)
             {
-                AnalyzeArguments(context, invocation.Arguments, api, roots);
+                AnalyzeArguments(context, invocation.Arguments, api, state);
             }
         }
 
-        private static void AnalyzeObjectCreation(OperationAnalysisContext context, Dictionary<INamedTypeSymbol, List<PathApi>> apis, PerTreeOptions<AllowedRoots> roots)
+        private static void AnalyzeObjectCreation(OperationAnalysisContext context, Dictionary<INamedTypeSymbol, List<PathApi>> apis, State state)
         {
             var creation = (IObjectCreationOperation)context.Operation;
             var constructor = creation.Constructor;
             var api = Find(apis, constructor?.ContainingType, constructor?.Name);
             if (api is not null)
             {
-                AnalyzeArguments(context, creation.Arguments, api, roots);
+                AnalyzeArguments(context, creation.Arguments, api, state);
             }
         }
 
@@ -142,7 +160,7 @@ namespace MlOps.Analyzers.Rules
             return null;
         }
 
-        private static void AnalyzeArguments(OperationAnalysisContext context, ImmutableArray<IArgumentOperation> arguments, PathApi api, PerTreeOptions<AllowedRoots> roots)
+        private static void AnalyzeArguments(OperationAnalysisContext context, ImmutableArray<IArgumentOperation> arguments, PathApi api, State state)
         {
             foreach (var argument in arguments)
             {
@@ -154,7 +172,7 @@ namespace MlOps.Analyzers.Rules
 
                 if (parameter.Type.SpecialType == SpecialType.System_String)
                 {
-                    Report(context, argument.Value, argument.GetWrittenLocation(), api, roots);
+                    Report(context, argument.Value, argument.GetWrittenLocation(), api, state);
                 }
                 else if (parameter.IsParams
                     && parameter.Type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_String }
@@ -163,33 +181,62 @@ namespace MlOps.Analyzers.Rules
                     // Load(loader, "a.csv", "b.csv") and new MultiFileSource("a.csv"): one finding per path written.
                     foreach (var element in initializer.ElementValues)
                     {
-                        Report(context, element, element.Syntax.GetLocation(), api, roots);
+                        Report(context, element, element.Syntax.GetLocation(), api, state);
                     }
                 }
             }
         }
 
-        private static void Report(OperationAnalysisContext context, IOperation value, Location location, PathApi api, PerTreeOptions<AllowedRoots> roots)
+        private static void Report(OperationAnalysisContext context, IOperation value, Location location, PathApi api, State state)
         {
+            if (state.Datasets.IsGeneratedConstant(value))
+            {
+                // MlDatasets.<Name>.Path: the data is declared and versioned by the SDK.
+                return;
+            }
+
             var path = PathConstants.Evaluate(value, context.CancellationToken);
-            var rule = PathConstants.Classify(path) switch
-            {
-                PathKind.MachineSpecific => MachineSpecificRule,
-                PathKind.Relative => RelativeRule,
-                _ => null,
-            };
-            if (rule is null || path is null)
+            var kind = PathConstants.Classify(path);
+            if (path is null || kind is not (PathKind.MachineSpecific or PathKind.Relative))
             {
                 return;
             }
 
-            if (rule == MachineSpecificRule && roots.Get(context.Operation.Syntax.SyntaxTree).Allows(path))
+            if (kind == PathKind.MachineSpecific)
             {
-                // A sanctioned data location (a mounted volume, the team's share): the same on every machine that runs it.
+                // A sanctioned data location (a mounted volume, the team's share) is the same on every machine that runs it.
+                if (!state.Roots.Get(context.Operation.Syntax.SyntaxTree).Allows(path))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(MachineSpecificRule, location, Shorten(path), api.DisplayName));
+                }
+
                 return;
             }
 
-            context.ReportDiagnostic(Diagnostic.Create(rule, location, Shorten(path), api.DisplayName));
+            var declared = state.Datasets.MatchPath(path);
+            if (state.Datasets.UsingSdk && api.ReadsData && declared is null)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(UndeclaredDataRule, location, Shorten(path), api.DisplayName));
+                return;
+            }
+
+            var properties = declared is { ExactMatch: true }
+                ? ImmutableDictionary<string, string?>.Empty.Add(DatasetMemberProperty, declared.MemberName)
+                : ImmutableDictionary<string, string?>.Empty;
+            context.ReportDiagnostic(Diagnostic.Create(RelativeRule, location, properties, Shorten(path), api.DisplayName));
+        }
+
+        private sealed class State
+        {
+            public State(PerTreeOptions<AllowedRoots> roots, DeclaredDatasets datasets)
+            {
+                Roots = roots;
+                Datasets = datasets;
+            }
+
+            public PerTreeOptions<AllowedRoots> Roots { get; }
+
+            public DeclaredDatasets Datasets { get; }
         }
 
         private static string Shorten(string path) => path.Length <= 120 ? path : path.Substring(0, 117) + "...";
@@ -228,8 +275,9 @@ namespace MlOps.Analyzers.Rules
 
         private sealed class PathApi
         {
-            public PathApi(string typeName, string member, string parameter, string displayName)
+            public PathApi(string typeName, string member, string parameter, string displayName, bool readsData = false)
             {
+                ReadsData = readsData;
                 TypeName = typeName;
                 Member = member;
                 Parameter = parameter;
@@ -243,6 +291,9 @@ namespace MlOps.Analyzers.Rules
             public string Parameter { get; }
 
             public string DisplayName { get; }
+
+            /// <summary>Reads training or input data (not a model): what MLOPS307 checks against the declared datasets.</summary>
+            public bool ReadsData { get; }
         }
     }
 }

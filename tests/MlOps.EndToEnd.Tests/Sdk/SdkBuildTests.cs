@@ -253,11 +253,12 @@ namespace MlOps.EndToEnd.Tests.Sdk
         }
 
         [Fact]
-        public void AnalysisLevel_FromTheSdkAlone_StrictTurnsAFindingIntoAnError()
+        public void AnalysisLevel_FromTheSdkAlone_StrictTurnsFindingsIntoErrors_AndUndeclaredDataIsMlops307()
         {
             using var project = new SdkProject();
+            project.Write("data/train.tsv", "1\n");
             project.Write("Consumer.csproj", SdkProject.ProjectUsingSdkElement(
-                $"    <PackageReference Include=\"Microsoft.ML\" Version=\"5.0.1\" />",
+                $"    <PackageReference Include=\"Microsoft.ML\" Version=\"5.0.1\" />\n    <MlDataset Include=\"data/train.tsv\" Name=\"Train\" />",
                 """
                   <Target Name="E2EPrintLevelFiles" AfterTargets="MlOpsApplyAnalysisLevel">
                     <Message Importance="high" Text="e2e-level-files: @(EditorConfigFiles->WithMetadataValue('Extension', '.globalconfig')->'%(Filename)', ' ')" />
@@ -270,6 +271,15 @@ namespace MlOps.EndToEnd.Tests.Sdk
                     public static class Train
                     {
                         public static object Split(IDataView data) => new MLContext().Data.TrainTestSplit(data);
+
+                        public static IDataView Declared(MLContext ml) => ml.Data.LoadFromTextFile<Row>(MlDatasets.Train.Path);
+
+                        public static IDataView Undeclared(MLContext ml) => ml.Data.LoadFromTextFile<Row>("data/other.tsv");
+                    }
+
+                    public sealed class Row
+                    {
+                        [Microsoft.ML.Data.LoadColumn(0)] public float X { get; set; }
                     }
                 }
                 """);
@@ -278,6 +288,8 @@ namespace MlOps.EndToEnd.Tests.Sdk
 
             Assert.True(result.ExitCode != 0, result.ToString());
             Assert.Contains("error MLOPS101", result.Output);
+            Assert.Matches(@"Train\.cs\(\d+,\d+\): error MLOPS307: Path ""data/other.tsv"" reaches 'LoadFromTextFile' but matches no MlDataset", result.Output);
+            Assert.Single(Regex.Matches(result.Output, @"Train\.cs\((\d+),\d+\): error MLOPS307").Select(m => m.Groups[1].Value).Distinct());
             Assert.Matches(@"e2e-level-files: mlops_strict\s*$", Regex.Match(result.Output, "e2e-level-files:.*").Value);
         }
 
