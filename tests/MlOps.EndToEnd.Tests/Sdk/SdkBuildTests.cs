@@ -293,6 +293,42 @@ namespace MlOps.EndToEnd.Tests.Sdk
             Assert.Matches(@"e2e-level-files: mlops_strict\s*$", Regex.Match(result.Output, "e2e-level-files:.*").Value);
         }
 
+        [Fact]
+        public void DotnetFormat_AppliesTheMlops302Fix_ToTheGeneratedDatasetConstant()
+        {
+            using var project = new SdkProject();
+            project.Write("data/train.tsv", "1\n");
+            project.Write("Consumer.csproj", SdkProject.ProjectUsingSdkElement(
+                "    <PackageReference Include=\"Microsoft.ML\" Version=\"5.0.1\" />\n    <MlDataset Include=\"data/train.tsv\" Name=\"Train\" />"));
+            var source = project.Write("Load.cs", """
+                using Microsoft.ML;
+                namespace Consumer
+                {
+                    public static class Load
+                    {
+                        public static IDataView Train(MLContext ml) => ml.Data.LoadFromTextFile<Row>("data/train.tsv");
+                    }
+
+                    public sealed class Row
+                    {
+                        [Microsoft.ML.Data.LoadColumn(0)] public float X { get; set; }
+                    }
+                }
+                """);
+
+            // The build writes the generated MlDatasets class the fix refers to; dotnet format then runs our code fix.
+            var build = project.Build();
+            Assert.True(build.ExitCode == 0, build.ToString());
+            var format = DotNet.Run(project.Root, LocalFeed.Shared.Environment, "format", "analyzers", "--diagnostics", "MLOPS302", "--severity", "info", "--no-restore");
+
+            Assert.True(format.ExitCode == 0, format.ToString());
+            var text = File.ReadAllText(source);
+            Assert.Contains("ml.Data.LoadFromTextFile<Row>(MlDatasets.Train.Path)", text);
+            Assert.DoesNotContain("\"data/train.tsv\"", text);
+            var rebuild = project.Build();
+            Assert.True(rebuild.ExitCode == 0, rebuild.ToString());
+        }
+
         /// <summary>The file names of the analyzers the compiler got, from the line the test project prints.</summary>
         private static string[] AnalyzersOf(DotNet.Result result)
         {
