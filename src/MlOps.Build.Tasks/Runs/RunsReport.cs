@@ -146,14 +146,14 @@ namespace MlOps.Build.Tasks.Runs
         }
 
         /// <summary>
-        /// The metrics the table shows: <paramref name="chosen"/> (MlRunsMetrics, ';'-separated) when set, otherwise
+        /// The metrics the table shows: <paramref name="chosen"/> (MlRunsMetrics, separated by spaces, ';' or ',') when set, otherwise
         /// the first four of the newest run that logged any.
         /// </summary>
         public static List<string> ChooseMetrics(IReadOnlyList<RunEntry> runs, string? chosen)
         {
             if (!string.IsNullOrWhiteSpace(chosen))
             {
-                return chosen!.Split(new[] { ';', ',' }, StringSplitOptions.RemoveEmptyEntries).Select(m => m.Trim()).Where(m => m.Length > 0).ToList();
+                return chosen!.Split(new[] { ';', ',', ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries).Select(m => m.Trim()).Where(m => m.Length > 0).ToList();
             }
 
             var newest = runs.LastOrDefault(r => r.Metrics.Count > 0);
