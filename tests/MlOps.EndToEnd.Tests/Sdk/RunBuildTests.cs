@@ -89,6 +89,22 @@ namespace MlOps.EndToEnd.Tests.Sdk
         }
 
         [Fact]
+        public void TrackingPackage_IsOneNetStandardAssembly_WithoutDependencies_AndTheSdkShipsTheRunsTargets()
+        {
+            var feed = LocalFeed.Shared;
+            var tracking = feed.EntriesOf("MlOps.Tracking");
+            Assert.Contains("lib/netstandard2.0/MlOps.Tracking.dll", tracking);
+            Assert.Single(tracking, e => e.EndsWith(".dll", StringComparison.Ordinal));
+            using (var zip = System.IO.Compression.ZipFile.OpenRead(Path.Combine(feed.FeedDirectory, $"MlOps.Tracking.{feed.Version}.nupkg")))
+            using (var reader = new StreamReader(zip.GetEntry("MlOps.Tracking.nuspec")!.Open()))
+            {
+                Assert.DoesNotContain("<dependency ", reader.ReadToEnd());
+            }
+
+            Assert.Contains("Sdk/MlOps.Runs.targets", feed.EntriesOf("MlOps.Sdk"));
+        }
+
+        [Fact]
         public void SecretParameter_NeverAppearsInAnyFileOfTheRunFolder_NorInTheBuildLog()
         {
             var id = TrainingProject.RunIdOf(training.First);
