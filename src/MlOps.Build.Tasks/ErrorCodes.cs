@@ -22,12 +22,31 @@ namespace MlOps.Build.Tasks
         /// <summary>A file kept changing while it was hashed.</summary>
         public const string FileChangedWhileHashing = "MLOPS505";
 
+        /// <summary>MlTrain: the training program failed (non-zero exit code, crash, timeout, could not start).</summary>
+        public const string TrainingFailed = "MLOPS506";
+
+        /// <summary>MlRuns and the report: a run record cannot be read; the run is left out (a warning).</summary>
+        public const string RunRecordUnreadable = "MLOPS507";
+
+        /// <summary>MlTrain: the project cannot be trained (not runnable, no run folder can be created).</summary>
+        public const string CannotStartRun = "MLOPS508";
+
+        /// <summary>MlTrain: an MlParameter item is invalid (name, duplicate, Secret metadata).</summary>
+        public const string InvalidParameter = "MLOPS509";
+
         /// <summary>Same base as the analyzers' help links: docs/rules/&lt;ID&gt;.md of the repository.</summary>
         public const string HelpLinkBase = "https://github.com/mlops-analyzers/mlops-analyzers/blob/main/docs/rules/";
 
         public static string HelpLink(string code) => HelpLinkBase + code + ".md";
 
-        public static readonly string[] All = { LockMismatch, DatasetMissing, LockUnreadable, PathEscapesRoot, FileChangedWhileHashing };
+        public static readonly string[] All =
+        {
+            LockMismatch, DatasetMissing, LockUnreadable, PathEscapesRoot, FileChangedWhileHashing,
+            TrainingFailed, RunRecordUnreadable, CannotStartRun, InvalidParameter,
+        };
+
+        /// <summary>The codes reported as warnings; all others are errors.</summary>
+        public static readonly string[] Warnings = { RunRecordUnreadable };
     }
 
     internal static class LoggingExtensions
@@ -48,6 +67,23 @@ namespace MlOps.Build.Tasks
                 log.LogError(null, code, null, file, 0, 0, 0, 0, "{0}", message + " See " + ErrorCodes.HelpLink(code) + ".");
             }
         }
+
+        /// <summary>Logs "file: warning CODE: message" with the rule's help link, like <see cref="LogMlOpsError"/>.</summary>
+        public static void LogMlOpsWarning(this TaskLoggingHelper log, string code, string? file, string message)
+        {
+            try
+            {
+                WarningWithHelpLink(log, code, file, message);
+            }
+            catch (MissingMethodException)
+            {
+                log.LogWarning(null, code, null, file, 0, 0, 0, 0, "{0}", message + " See " + ErrorCodes.HelpLink(code) + ".");
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void WarningWithHelpLink(TaskLoggingHelper log, string code, string? file, string message) =>
+            log.LogWarning(null, code, null, ErrorCodes.HelpLink(code), file, 0, 0, 0, 0, "{0}", message);
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static void LogWithHelpLink(TaskLoggingHelper log, string code, string? file, string message) =>

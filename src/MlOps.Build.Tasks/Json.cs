@@ -6,7 +6,7 @@ using System.Text;
 namespace MlOps.Build.Tasks
 {
     /// <summary>Thrown for any text that is not the JSON the lock file needs; the message says where.</summary>
-    public sealed class JsonFormatException : Exception
+    internal sealed class JsonFormatException : Exception
     {
         public JsonFormatException(string message) : base(message)
         {
@@ -14,25 +14,28 @@ namespace MlOps.Build.Tasks
     }
 
     /// <summary>
-    /// The small JSON subset the lock file uses: objects, arrays, strings, integers, true/false/null.
+    /// The small JSON subset the lock file uses: objects, arrays, strings, integers, true/false/null, and
+    /// (for run records and metrics, with <c>allowFractions</c>) numbers with a fraction or an exponent.
     /// Hand-written because System.Text.Json is not part of netstandard2.0, and shipping it beside a task
     /// risks loading a second copy inside MSBuild. Objects become <see cref="Dictionary{TKey,TValue}"/>,
-    /// arrays <see cref="List{T}"/>, integers <see cref="long"/>.
+    /// arrays <see cref="List{T}"/>, integers <see cref="long"/>, other numbers <see cref="double"/>.
     /// </summary>
     internal sealed class JsonReader
     {
         private const int MaxDepth = 64;
         private readonly string text;
+        private readonly bool allowFractions;
         private int position;
 
-        private JsonReader(string text)
+        private JsonReader(string text, bool allowFractions)
         {
             this.text = text;
+            this.allowFractions = allowFractions;
         }
 
-        public static object? Parse(string text)
+        public static object? Parse(string text, bool allowFractions = false)
         {
-            var reader = new JsonReader(text);
+            var reader = new JsonReader(text, allowFractions);
             reader.SkipWhitespace();
             var value = reader.ReadValue(0);
             reader.SkipWhitespace();
@@ -221,7 +224,7 @@ namespace MlOps.Build.Tasks
             }
         }
 
-        private long ReadInteger()
+        private object ReadInteger()
         {
             var start = position;
             if (text[position] == '-')
@@ -236,10 +239,48 @@ namespace MlOps.Build.Tasks
 
             if (position < text.Length && (text[position] == '.' || text[position] == 'e' || text[position] == 'E'))
             {
-                throw Error("only whole numbers are expected");
+                if (!allowFractions)
+                {
+                    throw Error("only whole numbers are expected");
+                }
+
+                return ReadFraction(start);
             }
 
             if (!long.TryParse(text.Substring(start, position - start), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            {
+                throw Error("invalid number");
+            }
+
+            return value;
+        }
+
+        private double ReadFraction(int start)
+        {
+            if (text[position] == '.')
+            {
+                position++;
+                while (position < text.Length && text[position] >= '0' && text[position] <= '9')
+                {
+                    position++;
+                }
+            }
+
+            if (position < text.Length && (text[position] == 'e' || text[position] == 'E'))
+            {
+                position++;
+                if (position < text.Length && (text[position] == '+' || text[position] == '-'))
+                {
+                    position++;
+                }
+
+                while (position < text.Length && text[position] >= '0' && text[position] <= '9')
+                {
+                    position++;
+                }
+            }
+
+            if (!double.TryParse(text.Substring(start, position - start), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
             {
                 throw Error("invalid number");
             }
@@ -307,6 +348,39 @@ namespace MlOps.Build.Tasks
 
     internal static class JsonText
     {
+        /// <summary>
+        /// A number that reads back to the same double ("R"); NaN and the infinities, which JSON has no
+        /// number for, become the strings "NaN", "Infinity" and "-Infinity".
+        /// </summary>
+        public static string Number(double value)
+        {
+            if (double.IsNaN(value))
+            {
+                return "\"NaN\"";
+            }
+
+            if (double.IsInfinity(value))
+            {
+                return value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+            }
+
+            return value.ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>The inverse of <see cref="Number"/> for a value read by <see cref="JsonReader"/>; null for anything else.</summary>
+        public static double? ToDouble(object? value)
+        {
+            switch (value)
+            {
+                case long integer: return integer;
+                case double number: return number;
+                case "NaN": return double.NaN;
+                case "Infinity": return double.PositiveInfinity;
+                case "-Infinity": return double.NegativeInfinity;
+                default: return null;
+            }
+        }
+
         /// <summary>A JSON string literal, quotes included; non-ASCII kept as is (the file is UTF-8).</summary>
         public static string Quote(string value)
         {

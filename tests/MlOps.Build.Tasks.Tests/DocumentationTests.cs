@@ -45,7 +45,7 @@ namespace MlOps.Build.Tasks.Tests
             Assert.True(File.Exists(page), $"{page} is missing");
             var text = File.ReadAllText(page);
             Assert.StartsWith($"# {code}: ", text);
-            Assert.Contains("| Severity | Error |", text);
+            Assert.Contains(Array.IndexOf(ErrorCodes.Warnings, code) >= 0 ? "| Severity | Warning |" : "| Severity | Error |", text);
             Assert.Contains("## Cause", text);
             Assert.Contains("## How to fix", text);
             Assert.Contains("docs/sdk.md", text.Replace("../sdk.md", "docs/sdk.md"));

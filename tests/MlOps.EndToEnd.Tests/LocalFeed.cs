@@ -74,6 +74,8 @@ namespace MlOps.EndToEnd.Tests
 
         public void PackSdk() => Pack(Path.Combine("sdk", "MlOps.Sdk", "MlOps.Sdk.csproj"));
 
+        public void PackTracking() => Pack(Path.Combine("src", "MlOps.Tracking", "MlOps.Tracking.csproj"));
+
         /// <summary>The environment every consuming build runs with: the run's own package folder.</summary>
         public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
         {

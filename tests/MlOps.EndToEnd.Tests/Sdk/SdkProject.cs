@@ -60,6 +60,18 @@ namespace MlOps.EndToEnd.Tests.Sdk
         public DotNet.Result Build(params string[] arguments) =>
             DotNet.Run(Root, LocalFeed.Shared.Environment, new[] { "build", "-nologo", "-clp:NoSummary" }.Concat(arguments).ToArray());
 
+        /// <summary>A build with environment variables of its own (besides the run's package folder).</summary>
+        public DotNet.Result BuildWith(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+        {
+            var all = new Dictionary<string, string>(LocalFeed.Shared.Environment);
+            foreach (var pair in environment)
+            {
+                all[pair.Key] = pair.Value;
+            }
+
+            return DotNet.Run(Root, all, new[] { "build", "-nologo", "-clp:NoSummary" }.Concat(arguments).ToArray());
+        }
+
         /// <summary>The lock as (dataset, path, size, sha256) rows, read with System.Text.Json: an independent reader.</summary>
         public IReadOnlyList<(string Dataset, string Path, long Size, string Sha256)> ReadLock(string relativePath = "mldatasets.lock.json")
         {
