@@ -67,12 +67,19 @@ namespace MlOps.Build.Tasks
     /// <summary>Writes a file so that a reader sees the old or the new content, never a part.</summary>
     public static class AtomicFile
     {
+        /// <summary>A stale temp file older than this is removed even when its writer's process id is in use again.</summary>
+        private static readonly TimeSpan StaleAfter = TimeSpan.FromHours(1);
+
         /// <summary>
         /// Writes <paramref name="content"/> (UTF-8, no BOM) unless the file already holds exactly these bytes.
-        /// Returns true when it wrote. A temp file beside the target is renamed over it; renames are retried
-        /// briefly because on Windows another build may hold the target open for reading.
+        /// Returns true when it wrote. A temp file beside the target, named
+        /// <c>.&lt;name&gt;.&lt;process id&gt;.&lt;random&gt;.tmp</c>, is renamed over it; renames are retried briefly
+        /// because on Windows another build may hold the target open for reading. A process killed between the
+        /// two steps leaves the target whole and a temp file that no reader looks at; the next write removes
+        /// temp files whose process is gone. A read-only target is refused (<see cref="UnauthorizedAccessException"/>)
+        /// rather than replaced, on every OS. <paramref name="beforeRename"/> (tests) gets the temp file's path.
         /// </summary>
-        public static bool WriteIfChanged(string path, string content)
+        public static bool WriteIfChanged(string path, string content, Action<string>? beforeRename = null)
         {
             var bytes = new System.Text.UTF8Encoding(false).GetBytes(content);
             if (File.Exists(path))
@@ -89,14 +96,23 @@ namespace MlOps.Build.Tasks
                 {
                     // Unreadable right now: write anyway.
                 }
+
+                // A rename replaces a read-only file on Unix (only the folder's permissions count there): refuse it
+                // everywhere, as Windows does, since someone marked the file read-only on purpose.
+                if ((File.GetAttributes(path) & FileAttributes.ReadOnly) != 0)
+                {
+                    throw new UnauthorizedAccessException($"'{path}' is read-only");
+                }
             }
 
             var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
             Directory.CreateDirectory(directory);
-            var temp = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+            DeleteStaleTempFiles(directory, Path.GetFileName(path));
+            var temp = Path.Combine(directory, TempPrefix(Path.GetFileName(path)) + CurrentProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "." + Guid.NewGuid().ToString("N") + ".tmp");
             try
             {
                 File.WriteAllBytes(temp, bytes);
+                beforeRename?.Invoke(temp);
                 for (var attempt = 0; ; attempt++)
                 {
                     try
@@ -112,7 +128,7 @@ namespace MlOps.Build.Tasks
 
                         return true;
                     }
-                    catch (Exception e) when ((e is IOException || e is UnauthorizedAccessException) && attempt < 20)
+                    catch (Exception e) when ((e is IOException || e is UnauthorizedAccessException) && attempt < 20 && File.Exists(temp))
                     {
                         // Another process replaced or created it between our check and the rename, or holds it open.
                         System.Threading.Thread.Sleep(25 * (attempt + 1));
@@ -121,10 +137,98 @@ namespace MlOps.Build.Tasks
             }
             finally
             {
-                if (File.Exists(temp))
+                try
                 {
                     File.Delete(temp);
                 }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    // Left for the next write to remove.
+                }
+            }
+        }
+
+        /// <summary>
+        /// Removes temp files of <paramref name="fileName"/> left by a writer that was killed: its process is not
+        /// running any more, or the file is older than an hour. Temp files of live writers are left alone.
+        /// </summary>
+        internal static int DeleteStaleTempFiles(string directory, string fileName)
+        {
+            var prefix = TempPrefix(fileName);
+            var deleted = 0;
+            string[] candidates;
+            try
+            {
+                candidates = Directory.GetFiles(directory, prefix + "*.tmp");
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                return 0;
+            }
+
+            foreach (var candidate in candidates)
+            {
+                var name = Path.GetFileName(candidate);
+                var middle = name.Substring(prefix.Length, name.Length - prefix.Length - ".tmp".Length);
+                var dot = middle.IndexOf('.');
+                var stale = dot <= 0
+                    || !int.TryParse(middle.Substring(0, dot), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
+                    || !IsRunning(pid)
+                    || DateTime.UtcNow - File.GetLastWriteTimeUtc(candidate) > StaleAfter;
+                if (!stale)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    File.Delete(candidate);
+                    deleted++;
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    // Someone else is removing it, or the folder is read-only: harmless, no reader looks at it.
+                }
+            }
+
+            return deleted;
+        }
+
+        private static string TempPrefix(string fileName) => "." + fileName + ".";
+
+        private static int CurrentProcessId
+        {
+            get
+            {
+                using (var process = System.Diagnostics.Process.GetCurrentProcess())
+                {
+                    return process.Id;
+                }
+            }
+        }
+
+        private static bool IsRunning(int pid)
+        {
+            if (pid == CurrentProcessId)
+            {
+                return true;
+            }
+
+            try
+            {
+                using (var process = System.Diagnostics.Process.GetProcessById(pid))
+                {
+                    return !process.HasExited;
+                }
+            }
+            catch (ArgumentException)
+            {
+                return false;
+            }
+            catch (Exception e) when (e is InvalidOperationException || e is System.ComponentModel.Win32Exception || e is NotSupportedException)
+            {
+                // Cannot tell (another user's process on some systems): assume alive; the age rule removes it later.
+                return true;
             }
         }
 

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Reflection;
 using System.Security.Cryptography;
 using System.Threading;
 
@@ -18,15 +19,60 @@ namespace MlOps.Build.Tasks
 
         public long LastWriteTicks { get; }
 
-        public static FileStamp Of(string path)
+        /// <summary>FileSystemInfo.ResolveLinkTarget(bool), .NET 6 and later; null in .NET Framework's MSBuild.</summary>
+        private static readonly MethodInfo? ResolveLinkTarget = typeof(FileSystemInfo).GetMethod("ResolveLinkTarget", new[] { typeof(bool) });
+
+        /// <summary>
+        /// The file's size and last-write time. A <see cref="FileInfo"/> of a symbolic link describes the link
+        /// itself (its size is the length of the target's name), so for a link (<paramref name="followLink"/>)
+        /// the final target is described: a target that changes changes the stamp.
+        /// </summary>
+        public static FileStamp Of(string path, bool followLink = false)
         {
             var info = new FileInfo(path);
+            if (followLink && info.Exists)
+            {
+                if (ResolveLinkTarget?.Invoke(info, new object[] { true }) is FileInfo target)
+                {
+                    info = target;
+                }
+                else if (ResolveLinkTarget is null)
+                {
+                    // .NET Framework: no way to read the target's time; its size comes from the open file.
+                    using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1))
+                    {
+                        return new FileStamp(stream.Length, info.LastWriteTimeUtc.Ticks);
+                    }
+                }
+            }
+
             if (!info.Exists)
             {
                 throw new FileNotFoundException("The file does not exist.", path);
             }
 
             return new FileStamp(info.Length, info.LastWriteTimeUtc.Ticks);
+        }
+
+        /// <summary>True when the link at <paramref name="path"/> leads to an existing file (File.Exists is true for a dangling link).</summary>
+        public static bool LinkTargetExists(string path)
+        {
+            if (ResolveLinkTarget is not null)
+            {
+                return ResolveLinkTarget.Invoke(new FileInfo(path), new object[] { true }) is FileInfo { Exists: true };
+            }
+
+            try
+            {
+                using (new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1))
+                {
+                    return true;
+                }
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                return false;
+            }
         }
 
         public bool Equals(FileStamp other) => Size == other.Size && LastWriteTicks == other.LastWriteTicks;
@@ -72,17 +118,17 @@ namespace MlOps.Build.Tasks
         /// As above, with a caller-owned <paramref name="hash"/> (reset after use, so a worker reuses one) and the
         /// stamp the caller already took, which saves one file-system call per file.
         /// </summary>
-        public static (string Sha256, FileStamp Stamp) Hash(string path, FileStamp? knownStamp, byte[] buffer, IncrementalHash hash, CancellationToken cancellation, out long bytesRead, Action<int>? afterRead = null)
+        public static (string Sha256, FileStamp Stamp) Hash(string path, FileStamp? knownStamp, byte[] buffer, IncrementalHash hash, CancellationToken cancellation, out long bytesRead, Action<int>? afterRead = null, bool followLink = false)
         {
             bytesRead = 0;
             for (var attempt = 0; attempt < 2; attempt++)
             {
-                var before = attempt == 0 && knownStamp.HasValue ? knownStamp.Value : FileStamp.Of(path);
-                var (sha, length) = HashOnce(path, buffer, hash, cancellation);
+                var before = attempt == 0 && knownStamp.HasValue ? knownStamp.Value : FileStamp.Of(path, followLink);
+                var (sha, length) = HashOnce(path, before.Size, buffer, hash, cancellation);
                 bytesRead += length;
                 afterRead?.Invoke(attempt);
 
-                var after = FileStamp.Of(path);
+                var after = FileStamp.Of(path, followLink);
                 if (before.Equals(after) && length == after.Size)
                 {
                     return (sha, after);
@@ -92,22 +138,42 @@ namespace MlOps.Build.Tasks
             throw new FileChangedWhileHashingException(path);
         }
 
-        private static (string Sha256, long Length) HashOnce(string path, byte[] buffer, IncrementalHash hash, CancellationToken cancellation)
+        /// <summary>
+        /// Reads up to <paramref name="expectedSize"/> bytes (the size the stamp taken before gave), so a small
+        /// file costs one open, one read and one close: no read to find the end, no read-ahead advice. A file that
+        /// grew or shrank meanwhile has another stamp afterwards and is hashed again by the caller.
+        /// </summary>
+        private static (string Sha256, long Length) HashOnce(string path, long expectedSize, byte[] buffer, IncrementalHash hash, CancellationToken cancellation)
         {
-            // A canceled or failed read leaves data in the hash: start from a clean state every time.
-            hash.GetHashAndReset();
-            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.SequentialScan))
+            // bufferSize 1: no FileStream buffer (0 is refused by .NET Framework); SequentialScan only where
+            // read-ahead pays: one fadvise call costs more than it saves on a file read in one go.
+            var options = expectedSize > buffer.Length ? FileOptions.SequentialScan : FileOptions.None;
+            try
             {
-                long total = 0;
-                int read;
-                while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+                using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, options))
                 {
-                    cancellation.ThrowIfCancellationRequested();
-                    hash.AppendData(buffer, 0, read);
-                    total += read;
-                }
+                    long total = 0;
+                    while (total < expectedSize)
+                    {
+                        var read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, expectedSize - total));
+                        if (read == 0)
+                        {
+                            break;
+                        }
 
-                return (Hex.Lower(hash.GetHashAndReset()), total);
+                        hash.AppendData(buffer, 0, read);
+                        total += read;
+                        cancellation.ThrowIfCancellationRequested();
+                    }
+
+                    return (Hex.Lower(hash.GetHashAndReset()), total);
+                }
+            }
+            catch
+            {
+                // A canceled or failed read leaves data in the hash: reset it for the worker's next file.
+                hash.GetHashAndReset();
+                throw;
             }
         }
     }

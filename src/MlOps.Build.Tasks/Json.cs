@@ -384,6 +384,22 @@ namespace MlOps.Build.Tasks
         /// <summary>A JSON string literal, quotes included; non-ASCII kept as is (the file is UTF-8).</summary>
         public static string Quote(string value)
         {
+            // Paths and hashes rarely need escaping: one scan, one concatenation.
+            var plain = true;
+            foreach (var c in value)
+            {
+                if (c < ' ' || c == '"' || c == '\\')
+                {
+                    plain = false;
+                    break;
+                }
+            }
+
+            if (plain)
+            {
+                return "\"" + value + "\"";
+            }
+
             var builder = new StringBuilder(value.Length + 2);
             builder.Append('"');
             foreach (var c in value)

@@ -61,7 +61,29 @@ namespace MlOps.Build.Tasks
         /// <summary>Test hook: called after each read of a file, with the attempt number.</summary>
         internal Action<string, int>? AfterRead { get; set; }
 
+        /// <summary>
+        /// Test hook for the fault tests: when this variable names a file, the task writes the temp lock's path to
+        /// it just before renaming the temp lock over the lock, then waits two minutes, so a test can kill the
+        /// build exactly there.
+        /// </summary>
+        internal const string PauseBeforeRenameVariable = "MLOPS_SDK_TEST_PAUSE_BEFORE_LOCK_RENAME";
+
         public void Cancel() => cancellation.Cancel();
+
+        private static Action<string>? PauseBeforeRenameHook()
+        {
+            var marker = Environment.GetEnvironmentVariable(PauseBeforeRenameVariable);
+            if (string.IsNullOrEmpty(marker))
+            {
+                return null;
+            }
+
+            return temp =>
+            {
+                File.WriteAllText(marker, temp);
+                Thread.Sleep(TimeSpan.FromMinutes(2));
+            };
+        }
 
         public override bool Execute()
         {
@@ -129,7 +151,19 @@ namespace MlOps.Build.Tasks
             }
             else
             {
-                LockWritten = AtomicFile.WriteIfChanged(LockFile, current.Serialize());
+                try
+                {
+                    LockWritten = AtomicFile.WriteIfChanged(LockFile, current.Serialize(), PauseBeforeRenameHook());
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    Log.LogMlOpsError(
+                        ErrorCodes.LockUnreadable,
+                        LockFile,
+                        $"The lock file cannot be written: {e.Message}. It was left as it was. Make the file and its folder writable (e.g. `chmod u+w`, or check the file out for editing), then build again; or build in locked mode (-p:MlDatasetLockedMode=true) to check the data without writing the lock.");
+                    return false;
+                }
+
                 foreach (var change in changes)
                 {
                     Log.LogMessage(MessageImportance.High, "{0}", DescribeUpdate(change, lockFileName));
@@ -194,87 +228,84 @@ namespace MlOps.Build.Tasks
 
             var cache = HashCache.Load(HashCacheFile);
             var distinctPaths = files.Select(f => f.FullPath).Distinct(StringComparer.Ordinal).ToList();
-            var hashes = new Dictionary<string, (string Sha256, long Size)>(StringComparer.Ordinal);
-            var toHash = new List<(string Path, FileStamp Stamp)>();
-            foreach (var path in distinctPaths)
-            {
-                FileStamp stamp;
-                try
-                {
-                    stamp = FileStamp.Of(path);
-                }
-                catch (FileNotFoundException)
-                {
-                    Log.LogMlOpsError(ErrorCodes.DatasetMissing, path, $"The dataset file '{path}' disappeared during the build. Restore the data, then build again.");
-                    continue;
-                }
-
-                if (cache.TryGet(path, stamp.Size, stamp.LastWriteTicks, out var known))
-                {
-                    hashes[path] = (known, stamp.Size);
-                }
-                else
-                {
-                    toHash.Add((path, stamp));
-                }
-            }
-
-            var results = new (string Sha256, FileStamp Stamp)?[toHash.Count];
+            var links = new HashSet<string>(files.Where(f => f.IsLink).Select(f => f.FullPath), StringComparer.Ordinal);
+            var entries = distinctPaths.Select(p => new HashedFile(p, links.Contains(p))).ToArray();
             long bytes = 0;
-            var failures = new List<(string Path, Exception Error)>();
-            var parallelism = MaxParallelism > 0 ? MaxParallelism : Environment.ProcessorCount;
-            Parallel.ForEach(
-                Enumerable.Range(0, toHash.Count),
-                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellation.Token },
-                () => new Worker(),
-                (index, _, worker) =>
+            var hashed = 0;
+            var next = -1;
+            var parallelism = Math.Max(1, Math.Min(MaxParallelism > 0 ? MaxParallelism : Environment.ProcessorCount, entries.Length));
+
+            // Each worker takes the next file (one interlocked increment: balanced whatever the sizes), stats it,
+            // asks the cache (read-only here) and hashes it on a miss, with its own buffer and SHA-256 context.
+            Parallel.For(
+                0,
+                parallelism,
+                new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellation.Token },
+                _ =>
                 {
-                    var (path, stamp) = toHash[index];
-                    long read = 0;
-                    try
+                    var buffer = new byte[FileHasher.BufferSize];
+                    using (var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256))
                     {
-                        var hook = AfterRead;
-                        results[index] = FileHasher.Hash(path, stamp, worker.Buffer, worker.Hash, cancellation.Token, out read, hook is null ? null : attempt => hook(path, attempt));
-                    }
-                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-                    {
-                        lock (failures)
+                        int index;
+                        while ((index = Interlocked.Increment(ref next)) < entries.Length && !cancellation.IsCancellationRequested)
                         {
-                            failures.Add((path, e));
+                            var entry = entries[index];
+                            long read = 0;
+                            try
+                            {
+                                var stamp = FileStamp.Of(entry.Path, entry.IsLink);
+                                if (cache.TryGet(entry.Path, stamp.Size, stamp.LastWriteTicks, out var known))
+                                {
+                                    entry.Complete(known, stamp, fromCache: true);
+                                    continue;
+                                }
+
+                                var hook = AfterRead;
+                                var path = entry.Path;
+                                var (sha, after) = FileHasher.Hash(path, stamp, buffer, hash, cancellation.Token, out read, hook is null ? null : attempt => hook(path, attempt), entry.IsLink);
+                                entry.Complete(sha, after, fromCache: false);
+                                Interlocked.Increment(ref hashed);
+                            }
+                            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                            {
+                                entry.Error = e;
+                            }
+                            finally
+                            {
+                                Interlocked.Add(ref bytes, read);
+                            }
                         }
                     }
-                    finally
-                    {
-                        Interlocked.Add(ref bytes, read);
-                    }
+                });
+            cancellation.Token.ThrowIfCancellationRequested();
 
-                    return worker;
-                },
-                worker => worker.Hash.Dispose());
-
-            FilesHashed = results.Count(r => r.HasValue);
+            FilesHashed = hashed;
             BytesHashed = bytes;
-            foreach (var (path, error) in failures.OrderBy(f => f.Path, StringComparer.Ordinal))
+            var hashes = new Dictionary<string, HashedFile>(entries.Length, StringComparer.Ordinal);
+            foreach (var entry in entries)
             {
-                if (error is FileChangedWhileHashingException)
+                if (entry.Error is FileNotFoundException)
+                {
+                    Log.LogMlOpsError(ErrorCodes.DatasetMissing, entry.Path, $"The dataset file '{entry.Path}' disappeared during the build. Restore the data, then build again.");
+                }
+                else if (entry.Error is FileChangedWhileHashingException)
                 {
                     Log.LogMlOpsError(
                         ErrorCodes.FileChangedWhileHashing,
-                        path,
-                        $"The dataset file '{path}' changed while it was being hashed, and again when it was hashed a second time. Stop whatever is writing it, then build again.");
+                        entry.Path,
+                        $"The dataset file '{entry.Path}' changed while it was being hashed, and again when it was hashed a second time. Stop whatever is writing it, then build again.");
+                }
+                else if (entry.Error is not null)
+                {
+                    Log.LogMlOpsError(ErrorCodes.DatasetMissing, entry.Path, $"The dataset file '{entry.Path}' could not be read: {entry.Error.Message}. Check that it is present and readable, then build again.");
                 }
                 else
                 {
-                    Log.LogMlOpsError(ErrorCodes.DatasetMissing, path, $"The dataset file '{path}' could not be read: {error.Message}. Check that it is present and readable, then build again.");
-                }
-            }
-
-            for (var i = 0; i < toHash.Count; i++)
-            {
-                if (results[i] is { } result)
-                {
-                    hashes[toHash[i].Path] = (result.Sha256, result.Stamp.Size);
-                    cache.Set(toHash[i].Path, result.Stamp.Size, result.Stamp.LastWriteTicks, result.Sha256);
+                    hashes[entry.Path] = entry;
+                    if (!entry.FromCache)
+                    {
+                        cache.Set(entry.Path, entry.Stamp.Size, entry.Stamp.LastWriteTicks, entry.Sha256);
+                    }
                 }
             }
 
@@ -302,7 +333,7 @@ namespace MlOps.Build.Tasks
                 .Select(g => new LockedDataset(
                     g.Key,
                     g.GroupBy(f => f.RelativePath, StringComparer.Ordinal)
-                        .Select(p => new LockedFile(p.Key, hashes[p.First().FullPath].Size, hashes[p.First().FullPath].Sha256)))));
+                        .Select(p => new LockedFile(p.Key, hashes[p.First().FullPath].Stamp.Size, hashes[p.First().FullPath].Sha256)))));
         }
 
         private string DescribeMismatch(DatasetChange change, string lockFileName)
@@ -372,13 +403,33 @@ namespace MlOps.Build.Tasks
             return common.Count == 0 ? "." : string.Join("/", common);
         }
 
-        /// <summary>What one hashing thread keeps across files: a 1 MiB buffer and a SHA-256 context.</summary>
-        private sealed class Worker
+        /// <summary>One distinct file: written by the one worker that took it, read after all workers ended.</summary>
+        private sealed class HashedFile
         {
-            public byte[] Buffer { get; } = new byte[FileHasher.BufferSize];
+            public HashedFile(string path, bool isLink)
+            {
+                Path = path;
+                IsLink = isLink;
+            }
 
-            public System.Security.Cryptography.IncrementalHash Hash { get; } =
-                System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            public string Path { get; }
+
+            public bool IsLink { get; }
+
+            public string Sha256 { get; private set; } = string.Empty;
+
+            public FileStamp Stamp { get; private set; }
+
+            public bool FromCache { get; private set; }
+
+            public Exception? Error { get; set; }
+
+            public void Complete(string sha256, FileStamp stamp, bool fromCache)
+            {
+                Sha256 = sha256;
+                Stamp = stamp;
+                FromCache = fromCache;
+            }
         }
 
         private sealed class DatasetFile
@@ -389,6 +440,7 @@ namespace MlOps.Build.Tasks
                 Dataset = item.GetMetadata("DatasetName");
                 RelativePath = item.GetMetadata("RelativePath");
                 DeclaredPath = item.GetMetadata("DeclaredPath");
+                IsLink = string.Equals(item.GetMetadata("IsLink"), "true", StringComparison.OrdinalIgnoreCase);
                 if (string.IsNullOrEmpty(DeclaredPath))
                 {
                     DeclaredPath = RelativePath;
@@ -402,6 +454,9 @@ namespace MlOps.Build.Tasks
             public string RelativePath { get; }
 
             public string DeclaredPath { get; }
+
+            /// <summary>A symbolic link (set by <see cref="ResolveMlDatasetFiles"/>): its target is stamped and hashed.</summary>
+            public bool IsLink { get; }
         }
     }
 }

@@ -27,7 +27,8 @@ namespace MlOps.Build.Tasks
 
         /// <summary>
         /// One item per data file: the item spec is the full path; metadata <c>DatasetName</c>,
-        /// <c>RelativePath</c> (below the root, '/') and <c>DeclaredPath</c> (the declared file or folder below the root).
+        /// <c>RelativePath</c> (below the root, '/'), <c>DeclaredPath</c> (the declared file or folder below the root)
+        /// and, for a symbolic link to a file, <c>IsLink</c> = <c>true</c>.
         /// Sorted by dataset name, then path.
         /// </summary>
         [Output]
@@ -49,6 +50,9 @@ namespace MlOps.Build.Tasks
         private bool Resolve()
         {
             var root = DatasetPaths.NormalizeRoot(DatasetRoot);
+            var declaredFolders = new HashSet<string>(
+                Datasets.Select(d => TrimSeparators(Path.GetFullPath(d.ItemSpec))).Where(Directory.Exists),
+                StringComparer.Ordinal);
             var files = new SortedDictionary<(string Dataset, string Path), ITaskItem>(new DatasetPathComparer());
             foreach (var declared in Datasets)
             {
@@ -87,10 +91,10 @@ namespace MlOps.Build.Tasks
 
                 name = name.Trim();
                 var found = isFolder
-                    ? Directory.EnumerateFiles(fullPath, "*", SearchOption.AllDirectories)
-                    : new[] { fullPath };
+                    ? EnumerateFolder(TrimSeparators(fullPath), spec, declaredFolders)
+                    : new[] { (Path: fullPath, IsLink: (File.GetAttributes(fullPath) & FileAttributes.ReparsePoint) != 0) };
                 var seen = false;
-                foreach (var file in found)
+                foreach (var (file, isLink) in found)
                 {
                     seen = true;
                     var relative = DatasetPaths.TryMakeRelative(root, file);
@@ -107,6 +111,11 @@ namespace MlOps.Build.Tasks
                     item.SetMetadata("DatasetName", name);
                     item.SetMetadata("RelativePath", relative);
                     item.SetMetadata("DeclaredPath", declaredRelative);
+                    if (isLink)
+                    {
+                        item.SetMetadata("IsLink", "true");
+                    }
+
                     files[(name, relative)] = item;
                 }
 
@@ -122,6 +131,54 @@ namespace MlOps.Build.Tasks
             Files = files.Values.ToArray();
             return !Log.HasLoggedErrors;
         }
+
+        /// <summary>
+        /// Every file below <paramref name="folder"/>, hidden ones too. A link to a file is listed under its own
+        /// path (the hash is of what it points to, wherever that is: what a reader of the path gets). A link to a
+        /// folder is not followed: it could lead back to an ancestor (a loop) or list files twice. It is an error
+        /// (MLOPS502) unless the link is declared as a dataset of its own, which then covers it. A dangling link is
+        /// an error too. The declared folder itself may be a link: it was named on purpose.
+        /// </summary>
+        private IEnumerable<(string Path, bool IsLink)> EnumerateFolder(string folder, string spec, HashSet<string> declaredFolders)
+        {
+            var pending = new Stack<string>();
+            pending.Push(folder);
+            while (pending.Count > 0)
+            {
+                foreach (var entry in new DirectoryInfo(pending.Pop()).EnumerateFileSystemInfos())
+                {
+                    var isLink = (entry.Attributes & FileAttributes.ReparsePoint) != 0;
+                    if (entry is DirectoryInfo)
+                    {
+                        if (!isLink)
+                        {
+                            pending.Push(entry.FullName);
+                        }
+                        else if (!declaredFolders.Contains(TrimSeparators(entry.FullName)))
+                        {
+                            Log.LogMlOpsError(
+                                ErrorCodes.DatasetMissing,
+                                ProjectFile,
+                                $"The dataset folder '{spec}' contains '{entry.FullName}', a link to a folder. Links to folders are not followed (they can loop back or list files twice). Replace the link by the folder, or declare the link as an MlDataset item of its own.");
+                        }
+                    }
+                    else if (isLink && !FileStamp.LinkTargetExists(entry.FullName))
+                    {
+                        Log.LogMlOpsError(
+                            ErrorCodes.DatasetMissing,
+                            ProjectFile,
+                            $"The dataset folder '{spec}' contains '{entry.FullName}', a link to a file that does not exist. Restore its target or remove the link.");
+                    }
+                    else
+                    {
+                        yield return (entry.FullName, isLink);
+                    }
+                }
+            }
+        }
+
+        private static string TrimSeparators(string path) =>
+            path.Length > 1 ? path.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) : path;
 
         /// <summary>"data/train.tsv" gives "train"; "data/images/" gives "images".</summary>
         internal static string DefaultName(string fullPath, bool isFolder)

@@ -19,10 +19,8 @@ namespace MlOps.EndToEnd.Tests
             public override string ToString() => $"{Command}\nexit {ExitCode} after {Elapsed.TotalSeconds:0.0} s\n{Output}";
         }
 
-        public static Result Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
-            Run(workingDirectory, environment, TimeSpan.FromMinutes(8), arguments);
-
-        public static Result Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, params string[] arguments)
+        /// <summary>How every test runs dotnet: output redirected, no telemetry, no inherited MSBuild state, no node reuse.</summary>
+        public static ProcessStartInfo StartInfo(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
         {
             var start = new ProcessStartInfo("dotnet")
             {
@@ -53,6 +51,15 @@ namespace MlOps.EndToEnd.Tests
                 }
             }
 
+            return start;
+        }
+
+        public static Result Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+            Run(workingDirectory, environment, TimeSpan.FromMinutes(8), arguments);
+
+        public static Result Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, params string[] arguments)
+        {
+            var start = StartInfo(workingDirectory, environment, arguments);
             var command = $"dotnet {string.Join(" ", arguments)} (in {workingDirectory})";
             var stopwatch = Stopwatch.StartNew();
             var output = new StringBuilder();

@@ -10,6 +10,7 @@ namespace MlOps.EndToEnd.Tests.Sdk
     /// Real `dotnet build`s of projects that use the packed MlOps.Sdk. One class: the builds run one after the
     /// other (the machine has two cores), while other test classes run beside them.
     /// </summary>
+    [Collection(SdkBuildCollection.Name)]
     public class SdkBuildTests
     {
         private const string TwoDatasets = """
