@@ -117,6 +117,7 @@ namespace MlOps.EndToEnd.Tests
                 .Where(r => r.GetProperty("ruleId").GetString()!.StartsWith("MLOPS", StringComparison.Ordinal))
                 .ToList();
             var reported = new List<string>();
+            var notes = new List<string>();
             foreach (var finding in results)
             {
                 var id = finding.GetProperty("ruleId").GetString()!;
@@ -150,8 +151,9 @@ namespace MlOps.EndToEnd.Tests
 
                 if (level == "note")
                 {
-                    // Info rules (MLOPS302 under strict): in the log for code scanning, never printed by the build.
-                    Assert.Equal("MLOPS302", id);
+                    // Info rules (MLOPS302, MLOPS403, MLOPS404 under strict): in the log for code scanning, never printed by the build.
+                    Assert.Contains(id, InfoRules);
+                    notes.Add(id!);
                     continue;
                 }
 
@@ -159,7 +161,7 @@ namespace MlOps.EndToEnd.Tests
             }
 
             Assert.Contains(results, r => r.TryGetProperty("suppressions", out _));
-            Assert.Contains(results, r => r.GetProperty("level").GetString() == "note");
+            Assert.Contains("MLOPS302", notes);
             var printed = Regex.Matches(result.Output, @"Program\.cs\((\d+),(\d+)\): (error|warning) (MLOPS\d{3}):")
                 .Select(m => $"Program.cs({m.Groups[1].Value},{m.Groups[2].Value}): {m.Groups[3].Value} {m.Groups[4].Value}")
                 .Distinct()
@@ -168,6 +170,9 @@ namespace MlOps.EndToEnd.Tests
             Assert.NotEmpty(printed);
             Assert.Equal(printed, reported.OrderBy(s => s, StringComparer.Ordinal));
         }
+
+        /// <summary>The rules whose default severity is info: notes in SARIF, not printed by the build.</summary>
+        private static readonly string[] InfoRules = { "MLOPS302", "MLOPS403", "MLOPS404" };
 
         private static void AssertExitCode(int expected, DotNet.Result result) =>
             Assert.True(result.ExitCode == expected, $"Expected exit code {expected}.\n{result}");
@@ -214,7 +219,9 @@ namespace MlOps.EndToEnd.Tests
                     {
                         var mlContext = new MLContext();
                         var data = mlContext.Data.LoadFromTextFile<HouseData>("houses.csv", hasHeader: true);
-                        var model = mlContext.Regression.Trainers.Sdca(labelColumnName: "Price", featureColumnName: "Size").Fit(data);
+                        var split = mlContext.Data.TrainTestSplit(data, seed: 1);
+                        var model = mlContext.Regression.Trainers.Sdca(labelColumnName: "Price", featureColumnName: "Size").Fit(split.TrainSet);
+                        Console.WriteLine(mlContext.Regression.Evaluate(model.Transform(split.TestSet), labelColumnName: "Price").RSquared);
                         mlContext.Model.Save(model, data.Schema, "/mnt/data/models/price.zip");
                         SaveForDebugging(mlContext, model);
                     }
