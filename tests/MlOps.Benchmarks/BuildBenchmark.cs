@@ -1,0 +1,263 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace MlOps.Benchmarks;
+
+/// <summary>How the analyzers reach the "with" project.</summary>
+public enum AnalyzerSource
+{
+    /// <summary>The MlOps.Analyzers package, packed from this repository into a temporary feed: what users install.</summary>
+    Package,
+
+    /// <summary><c>&lt;Analyzer Include="MlOps.Analyzers.dll" /&gt;</c> from the harness's own output: no pack, for the smoke run.</summary>
+    Dll,
+}
+
+public sealed record BuildComparison(
+    string Name,
+    int Files,
+    int Rounds,
+    IReadOnlyList<TimeSpan> Without,
+    IReadOnlyList<TimeSpan> With,
+    int FindingsWithout,
+    int FindingsWith)
+{
+    public TimeSpan MedianWithout => Stats.Median(Without);
+
+    public TimeSpan MedianWith => Stats.Median(With);
+
+    /// <summary>Median build time with the analyzers over the median without.</summary>
+    public double Ratio => MedianWith.TotalMilliseconds / MedianWithout.TotalMilliseconds;
+
+    /// <summary>The median of the ratios of the two builds of each round (they ran back to back).</summary>
+    public double PairedRatio => Stats.Median(Without.Zip(With, (a, b) => b.TotalMilliseconds / a.TotalMilliseconds).ToList());
+
+    public double MinPairedRatio => Without.Zip(With, (a, b) => b.TotalMilliseconds / a.TotalMilliseconds).Min();
+
+    public double MaxPairedRatio => Without.Zip(With, (a, b) => b.TotalMilliseconds / a.TotalMilliseconds).Max();
+}
+
+/// <summary>
+/// Whole-process comparison: the same generated project built with <c>dotnet build --no-incremental --no-restore</c>
+/// without and with the analyzers, alternately (the order flips every round so that drift in the machine's load
+/// falls on both), after one unmeasured warm-up build of each. Restore runs once per project beforehand and is not
+/// timed: it is the same for both and only dilutes the difference.
+/// </summary>
+public sealed class BuildBenchmark : IDisposable
+{
+    private static readonly Regex MlOpsWarning = new(@"warning (MLOPS\d{3})", RegexOptions.Compiled);
+
+    private readonly Action<string> log;
+    private readonly string root;
+    private readonly string packages;
+    private readonly AnalyzerSource source;
+    private string? packageVersion;
+
+    public BuildBenchmark(AnalyzerSource source, Action<string> log, string? workRoot = null)
+    {
+        this.source = source;
+        this.log = log;
+        root = workRoot ?? Path.Combine(Path.GetTempPath(), "mlops-bench-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6]);
+        packages = Path.Combine(root, "packages");
+        Directory.CreateDirectory(packages);
+    }
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public BuildComparison Compare(string name, GeneratedProject project, int rounds, bool warmUp = true)
+    {
+        var withoutDir = Path.Combine(root, name + "-without");
+        var withDir = Path.Combine(root, name + "-with");
+        project.WriteTo(withoutDir, "Generated");
+        project.WriteTo(withDir, "Generated", AnalyzerItems());
+        WriteNuGetConfig(withoutDir);
+        WriteNuGetConfig(withDir);
+
+        foreach (var dir in new[] { withoutDir, withDir })
+        {
+            var restore = DotNet(dir, "restore", "Generated.csproj");
+            log($"  restore {Path.GetFileName(dir)}: {restore.Elapsed.TotalSeconds:0.0} s");
+        }
+
+        var findingsWithout = -1;
+        var findingsWith = -1;
+        if (warmUp)
+        {
+            // Loads the compiler server, the analyzers into it, and the file cache.
+            var warmWithout = Build(withoutDir);
+            var warmWith = Build(withDir);
+            findingsWithout = Findings(warmWithout.Output);
+            findingsWith = Findings(warmWith.Output);
+            log($"  warm-up: without {warmWithout.Elapsed.TotalSeconds:0.00} s, with {warmWith.Elapsed.TotalSeconds:0.00} s");
+        }
+
+        var without = new List<TimeSpan>();
+        var with = new List<TimeSpan>();
+        for (var round = 0; round < rounds; round++)
+        {
+            var order = round % 2 == 0 ? new[] { false, true } : new[] { true, false };
+            foreach (var withAnalyzers in order)
+            {
+                var result = Build(withAnalyzers ? withDir : withoutDir);
+                (withAnalyzers ? with : without).Add(result.Elapsed);
+                if (withAnalyzers && findingsWith < 0)
+                {
+                    findingsWith = Findings(result.Output);
+                }
+                else if (!withAnalyzers && findingsWithout < 0)
+                {
+                    findingsWithout = Findings(result.Output);
+                }
+            }
+
+            log($"  round {round + 1}/{rounds}: without {without[^1].TotalSeconds:0.00} s, with {with[^1].TotalSeconds:0.00} s, ratio {with[^1].TotalMilliseconds / without[^1].TotalMilliseconds:0.000}");
+        }
+
+        return new BuildComparison(name, project.Files.Count, rounds, without, with, findingsWithout, findingsWith);
+    }
+
+    private static int Findings(string output) =>
+        MlOpsWarning.Matches(output).Select(m => m.Value).Count();
+
+    private (TimeSpan Elapsed, string Output) Build(string dir)
+    {
+        var result = DotNet(dir, "build", "Generated.csproj", "--no-incremental", "--no-restore", "-nologo", "-v:minimal", "-clp:NoSummary");
+        return (result.Elapsed, result.Output);
+    }
+
+    private string AnalyzerItems()
+    {
+        switch (source)
+        {
+            case AnalyzerSource.Dll:
+                var dll = Path.Combine(AppContext.BaseDirectory, "MlOps.Analyzers.dll");
+                return $"""
+                  <ItemGroup>
+                    <Analyzer Include="{SecurityElement.Escape(dll)}" />
+                  </ItemGroup>
+                """;
+            default:
+                packageVersion ??= Pack();
+                return $"""
+                  <ItemGroup>
+                    <PackageReference Include="MlOps.Analyzers" Version="{packageVersion}" PrivateAssets="all" />
+                  </ItemGroup>
+                """;
+        }
+    }
+
+    private string Pack()
+    {
+        var version = "0.0.0-bench." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var feed = Path.Combine(root, "feed");
+        var result = DotNet(
+            RepositoryRoot,
+            "pack",
+            Path.Combine(RepositoryRoot, "src", "MlOps.Analyzers.Package", "MlOps.Analyzers.Package.csproj"),
+            "-c", "Release",
+            "-o", feed,
+            "-p:Version=" + version);
+        log($"  packed MlOps.Analyzers {version} in {result.Elapsed.TotalSeconds:0.0} s");
+        return version;
+    }
+
+    /// <summary>The temporary feed and the machine's configured sources, with the machine's package folder as a fallback.</summary>
+    private void WriteNuGetConfig(string directory)
+    {
+        var machinePackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
+        if (string.IsNullOrEmpty(machinePackages))
+        {
+            machinePackages = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        }
+
+        var feed = source == AnalyzerSource.Package ? $"    <add key=\"mlops-bench\" value=\"{SecurityElement.Escape(Path.Combine(root, "feed"))}\" />\n" : string.Empty;
+        var fallback = Directory.Exists(machinePackages)
+            ? $"  <fallbackPackageFolders>\n    <add key=\"machine\" value=\"{SecurityElement.Escape(machinePackages)}\" />\n  </fallbackPackageFolders>\n"
+            : string.Empty;
+        File.WriteAllText(Path.Combine(directory, "NuGet.config"), $"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<configuration>\n  <packageSources>\n{feed}  </packageSources>\n{fallback}</configuration>\n");
+    }
+
+    private (TimeSpan Elapsed, string Output) DotNet(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["NUGET_PACKAGES"] = packages;
+        // A measured build must not inherit an outer build's MSBuild state or CI switches.
+        start.Environment.Remove("MSBuildExtensionsPath");
+        start.Environment.Remove("MSBUILD_EXE_PATH");
+        start.Environment.Remove("MSBuildSDKsPath");
+        start.Environment.Remove("CI");
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+
+        var output = new StringBuilder();
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        var stopwatch = Stopwatch.StartNew();
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in 10 minutes");
+        }
+
+        process.WaitForExit();
+        stopwatch.Stop();
+        string text;
+        lock (output)
+        {
+            text = output.ToString();
+        }
+
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet {string.Join(' ', arguments)} (in {workingDirectory}) exited {process.ExitCode}:\n{text}");
+        }
+
+        return (stopwatch.Elapsed, text);
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MlOpsAnalyzers.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
