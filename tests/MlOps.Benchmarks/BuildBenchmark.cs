@@ -22,9 +22,18 @@ public sealed record BuildComparison(
     int Rounds,
     IReadOnlyList<TimeSpan> Without,
     IReadOnlyList<TimeSpan> With,
+    IReadOnlyList<TimeSpan> CpuWithout,
+    IReadOnlyList<TimeSpan> CpuWith,
     int FindingsWithout,
     int FindingsWith)
 {
+    /// <summary>Median CPU time (user and system) of the build's process tree with the analyzers over the median without.</summary>
+    public double CpuRatio => Stats.Median(CpuWith).TotalMilliseconds / Stats.Median(CpuWithout).TotalMilliseconds;
+
+    public TimeSpan MedianCpuWithout => Stats.Median(CpuWithout);
+
+    public TimeSpan MedianCpuWith => Stats.Median(CpuWith);
+
     public TimeSpan MedianWithout => Stats.Median(Without);
 
     public TimeSpan MedianWith => Stats.Median(With);
@@ -54,11 +63,17 @@ public sealed class BuildBenchmark : IDisposable
     private readonly string root;
     private readonly string packages;
     private readonly AnalyzerSource source;
+    private readonly bool compilerServer;
     private string? packageVersion;
 
-    public BuildBenchmark(AnalyzerSource source, Action<string> log, string? workRoot = null)
+    /// <param name="compilerServer">
+    /// Let the builds use the shared compiler server (VBCSCompiler), as a developer's machine does. Off by default:
+    /// then csc runs as a child of the build, and its CPU time is counted with the build's (RUSAGE_CHILDREN).
+    /// </param>
+    public BuildBenchmark(AnalyzerSource source, Action<string> log, string? workRoot = null, bool compilerServer = false)
     {
         this.source = source;
+        this.compilerServer = compilerServer;
         this.log = log;
         root = workRoot ?? Path.Combine(Path.GetTempPath(), "mlops-bench-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6]);
         packages = Path.Combine(root, "packages");
@@ -96,6 +111,8 @@ public sealed class BuildBenchmark : IDisposable
 
         var without = new List<TimeSpan>();
         var with = new List<TimeSpan>();
+        var cpuWithout = new List<TimeSpan>();
+        var cpuWith = new List<TimeSpan>();
         for (var round = 0; round < rounds; round++)
         {
             var order = round % 2 == 0 ? new[] { false, true } : new[] { true, false };
@@ -103,6 +120,7 @@ public sealed class BuildBenchmark : IDisposable
             {
                 var result = Build(withAnalyzers ? withDir : withoutDir);
                 (withAnalyzers ? with : without).Add(result.Elapsed);
+                (withAnalyzers ? cpuWith : cpuWithout).Add(result.Cpu);
                 if (withAnalyzers && findingsWith < 0)
                 {
                     findingsWith = Findings(result.Output);
@@ -113,20 +131,49 @@ public sealed class BuildBenchmark : IDisposable
                 }
             }
 
-            log($"  round {round + 1}/{rounds}: without {without[^1].TotalSeconds:0.00} s, with {with[^1].TotalSeconds:0.00} s, ratio {with[^1].TotalMilliseconds / without[^1].TotalMilliseconds:0.000}");
+            log($"  round {round + 1}/{rounds}: without {without[^1].TotalSeconds:0.00} s (CPU {cpuWithout[^1].TotalSeconds:0.00} s), with {with[^1].TotalSeconds:0.00} s (CPU {cpuWith[^1].TotalSeconds:0.00} s), ratio {with[^1].TotalMilliseconds / without[^1].TotalMilliseconds:0.000}");
         }
 
-        return new BuildComparison(name, project.Files.Count, rounds, without, with, findingsWithout, findingsWith);
+        return new BuildComparison(name, project.Files.Count, rounds, without, with, cpuWithout, cpuWith, findingsWithout, findingsWith);
     }
 
     private static int Findings(string output) =>
         MlOpsWarning.Matches(output).Select(m => m.Value).Count();
 
-    private (TimeSpan Elapsed, string Output) Build(string dir)
+    private (TimeSpan Elapsed, TimeSpan Cpu, string Output) Build(string dir)
     {
-        var result = DotNet(dir, "build", "Generated.csproj", "--no-incremental", "--no-restore", "-nologo", "-v:minimal", "-clp:NoSummary");
-        return (result.Elapsed, result.Output);
+        var arguments = new List<string> { "build", "Generated.csproj", "--no-incremental", "--no-restore", "-nologo", "-v:minimal", "-clp:NoSummary" };
+        if (!compilerServer)
+        {
+            arguments.Add("-p:UseSharedCompilation=false");
+        }
+
+        var before = ChildrenCpu();
+        var result = DotNet(dir, arguments.ToArray());
+        return (result.Elapsed, ChildrenCpu() - before, result.Output);
     }
+
+    /// <summary>User and system CPU time of every finished child process (and theirs): getrusage(RUSAGE_CHILDREN).</summary>
+    private static TimeSpan ChildrenCpu()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return TimeSpan.Zero;
+        }
+
+        var usage = new long[18];
+        if (GetRUsage(-1, usage) != 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        // struct rusage starts with two struct timeval (seconds, microseconds): user time, then system time.
+        var microseconds = (usage[0] + usage[2]) * 1_000_000 + usage[1] + usage[3];
+        return TimeSpan.FromTicks(microseconds * 10);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getrusage", SetLastError = true)]
+    private static extern int GetRUsage(int who, long[] usage);
 
     private string AnalyzerItems()
     {

@@ -21,6 +21,11 @@ public sealed record InProcessResult(
     IReadOnlyDictionary<string, TimeSpan> PerAnalyzer,
     TimeSpan DriverWithNoOpAnalyzer,
     TimeSpan DriverWithMlOpsAnalyzers,
+    TimeSpan CompileCpu,
+    TimeSpan DriverWithNoOpAnalyzerCpu,
+    TimeSpan DriverWithMlOpsAnalyzersCpu,
+    TimeSpan MinCompile,
+    TimeSpan MinAnalyzersOwn,
     IReadOnlyDictionary<string, int> Findings,
     IReadOnlyDictionary<string, int> Planted,
     IReadOnlyDictionary<string, int> RegisteredActions,
@@ -28,6 +33,12 @@ public sealed record InProcessResult(
 {
     /// <summary>The analyzers' own execution time as a fraction of the compile without analyzers.</summary>
     public double OwnRatio => AnalyzersOwn.TotalMilliseconds / Compile.TotalMilliseconds;
+
+    /// <summary>The same from the least disturbed repetition of each (the minimum: what load cannot make faster).</summary>
+    public double MinOwnRatio => MinAnalyzersOwn.TotalMilliseconds / MinCompile.TotalMilliseconds;
+
+    /// <summary>Process CPU time the MlOps analyzers add to an analysis pass that already runs (the no-op analyzer), over the compile's CPU time.</summary>
+    public double MarginalCpuRatio => (DriverWithMlOpsAnalyzersCpu - DriverWithNoOpAnalyzerCpu).TotalMilliseconds / CompileCpu.TotalMilliseconds;
 }
 
 /// <summary>
@@ -70,6 +81,9 @@ public static class InProcessBenchmark
         var own = new List<TimeSpan>();
         var driverNoOp = new List<TimeSpan>();
         var driverMlOps = new List<TimeSpan>();
+        var compileCpu = new List<TimeSpan>();
+        var driverNoOpCpu = new List<TimeSpan>();
+        var driverMlOpsCpu = new List<TimeSpan>();
         var perAnalyzer = MlOpsAnalyzers.ToDictionary(a => a.GetType().Name, _ => new List<TimeSpan>(), StringComparer.Ordinal);
         var findings = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var registered = new SortedDictionary<string, int>(StringComparer.Ordinal);
@@ -80,11 +94,18 @@ public static class InProcessBenchmark
             var measured = !warmUp || rep > 0;
 
             // 1. The compile without analyzers.
+            var cpuBefore = Cpu();
             var stopwatch = Stopwatch.StartNew();
             using (var pe = new MemoryStream())
             {
                 var emit = Fresh().Emit(pe);
                 stopwatch.Stop();
+                var cpu = Cpu() - cpuBefore;
+                if (measured)
+                {
+                    compileCpu.Add(cpu);
+                }
+
                 if (rep == 0)
                 {
                     var errors = emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
@@ -140,18 +161,20 @@ public static class InProcessBenchmark
             }
 
             // 3. The analysis pass with a no-op analyzer, then with the MlOps analyzers (no timing instrumentation).
-            var noOp = analysisPasses ? TimeAnalysisPass(Fresh(), ImmutableArray.Create<DiagnosticAnalyzer>(new NoOpOperationAnalyzer())) : TimeSpan.Zero;
-            var mlOps = analysisPasses ? TimeAnalysisPass(Fresh(), MlOpsAnalyzers.Add(new NoOpOperationAnalyzer())) : TimeSpan.Zero;
+            var (noOp, noOpCpu) = analysisPasses ? TimeAnalysisPass(Fresh(), ImmutableArray.Create<DiagnosticAnalyzer>(new NoOpOperationAnalyzer())) : default;
+            var (mlOps, mlOpsCpu) = analysisPasses ? TimeAnalysisPass(Fresh(), MlOpsAnalyzers.Add(new NoOpOperationAnalyzer())) : default;
 
             if (measured)
             {
+                driverNoOpCpu.Add(noOpCpu);
+                driverMlOpsCpu.Add(mlOpsCpu);
                 compile.Add(stopwatch.Elapsed);
                 own.Add(sum);
                 driverNoOp.Add(noOp);
                 driverMlOps.Add(mlOps);
             }
 
-            log?.Invoke($"  {project.Files.Count} files, {(measured ? "rep " + (warmUp ? rep : rep + 1) : "warm-up")}: compile {Ms(stopwatch.Elapsed)}, analyzers' own {Ms(sum)} (pass {Ms(ownWatch.Elapsed)}), no-op pass {Ms(noOp)}, with MlOps {Ms(mlOps)}");
+            log?.Invoke($"  {project.Files.Count} files, {(measured ? "rep " + (warmUp ? rep : rep + 1) : "warm-up")}: compile {Ms(stopwatch.Elapsed)}, analyzers' own {Ms(sum)} (pass {Ms(ownWatch.Elapsed)}), no-op pass {Ms(noOp)} (CPU {Ms(noOpCpu)}), with MlOps {Ms(mlOps)} (CPU {Ms(mlOpsCpu)})");
         }
 
         if (project.UsesMlNet)
@@ -198,13 +221,18 @@ public static class InProcessBenchmark
             perAnalyzer.ToDictionary(p => p.Key, p => Stats.Median(p.Value), StringComparer.Ordinal),
             Stats.Median(driverNoOp),
             Stats.Median(driverMlOps),
+            Stats.Median(compileCpu),
+            Stats.Median(driverNoOpCpu),
+            Stats.Median(driverMlOpsCpu),
+            compile.Count == 0 ? TimeSpan.Zero : compile.Min(),
+            own.Count == 0 ? TimeSpan.Zero : own.Min(),
             findings,
             project.Planted,
             registered,
             problems);
     }
 
-    private static TimeSpan TimeAnalysisPass(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers)
+    private static (TimeSpan Wall, TimeSpan Cpu) TimeAnalysisPass(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers)
     {
         var withAnalyzers = compilation.WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
             new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
@@ -212,9 +240,17 @@ public static class InProcessBenchmark
             concurrentAnalysis: false,
             logAnalyzerExecutionTime: false,
             reportSuppressedDiagnostics: false));
+        var cpu = Cpu();
         var stopwatch = Stopwatch.StartNew();
         _ = withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult();
-        return stopwatch.Elapsed;
+        return (stopwatch.Elapsed, Cpu() - cpu);
+    }
+
+    /// <summary>CPU time of this process: the work is single-threaded, so unlike wall time it does not grow with the machine's load.</summary>
+    private static TimeSpan Cpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     /// <summary>Every action the analyzer registered (compilation-start excluded): zero means it stood down.</summary>
