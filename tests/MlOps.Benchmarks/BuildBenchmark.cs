@@ -27,6 +27,11 @@ public sealed record BuildComparison(
     int FindingsWithout,
     int FindingsWith)
 {
+    /// <summary>CPU times of the third variant, a no-op analyzer alone (empty when not measured).</summary>
+    public IReadOnlyList<TimeSpan> CpuNoOp { get; init; } = Array.Empty<TimeSpan>();
+
+    public IReadOnlyList<TimeSpan> NoOp { get; init; } = Array.Empty<TimeSpan>();
+
     /// <summary>Median CPU time (user and system) of the build's process tree with the analyzers over the median without.</summary>
     public double CpuRatio => Stats.Median(CpuWith).TotalMilliseconds / Stats.Median(CpuWithout).TotalMilliseconds;
 
@@ -82,16 +87,32 @@ public sealed class BuildBenchmark : IDisposable
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    public BuildComparison Compare(string name, GeneratedProject project, int rounds, bool warmUp = true)
+    /// <param name="noOpVariant">
+    /// Also build a third copy with only a no-op analyzer that asks for every invocation (from this harness's own
+    /// assembly): what any operation-based analyzer costs the build before it does anything.
+    /// </param>
+    public BuildComparison Compare(string name, GeneratedProject project, int rounds, bool warmUp = true, bool noOpVariant = false)
     {
         var withoutDir = Path.Combine(root, name + "-without");
         var withDir = Path.Combine(root, name + "-with");
+        var noOpDir = Path.Combine(root, name + "-noop");
         project.WriteTo(withoutDir, "Generated");
         project.WriteTo(withDir, "Generated", AnalyzerItems());
         WriteNuGetConfig(withoutDir);
         WriteNuGetConfig(withDir);
+        var dirs = new List<string> { withoutDir, withDir };
+        if (noOpVariant)
+        {
+            project.WriteTo(noOpDir, "Generated", $"""
+                  <ItemGroup>
+                    <Analyzer Include="{SecurityElement.Escape(Path.Combine(AppContext.BaseDirectory, "MlOps.Benchmarks.dll"))}" />
+                  </ItemGroup>
+                """);
+            WriteNuGetConfig(noOpDir);
+            dirs.Add(noOpDir);
+        }
 
-        foreach (var dir in new[] { withoutDir, withDir })
+        foreach (var dir in dirs)
         {
             var restore = DotNet(dir, "restore", "Generated.csproj");
             log($"  restore {Path.GetFileName(dir)}: {restore.Elapsed.TotalSeconds:0.0} s");
@@ -113,8 +134,18 @@ public sealed class BuildBenchmark : IDisposable
         var with = new List<TimeSpan>();
         var cpuWithout = new List<TimeSpan>();
         var cpuWith = new List<TimeSpan>();
+        var noOp = new List<TimeSpan>();
+        var cpuNoOp = new List<TimeSpan>();
         for (var round = 0; round < rounds; round++)
         {
+            if (noOpVariant)
+            {
+                var result = Build(noOpDir);
+                noOp.Add(result.Elapsed);
+                cpuNoOp.Add(result.Cpu);
+                log($"  round {round + 1}/{rounds}: no-op analyzer {result.Elapsed.TotalSeconds:0.00} s (CPU {result.Cpu.TotalSeconds:0.00} s)");
+            }
+
             var order = round % 2 == 0 ? new[] { false, true } : new[] { true, false };
             foreach (var withAnalyzers in order)
             {
@@ -134,7 +165,11 @@ public sealed class BuildBenchmark : IDisposable
             log($"  round {round + 1}/{rounds}: without {without[^1].TotalSeconds:0.00} s (CPU {cpuWithout[^1].TotalSeconds:0.00} s), with {with[^1].TotalSeconds:0.00} s (CPU {cpuWith[^1].TotalSeconds:0.00} s), ratio {with[^1].TotalMilliseconds / without[^1].TotalMilliseconds:0.000}");
         }
 
-        return new BuildComparison(name, project.Files.Count, rounds, without, with, cpuWithout, cpuWith, findingsWithout, findingsWith);
+        return new BuildComparison(name, project.Files.Count, rounds, without, with, cpuWithout, cpuWith, findingsWithout, findingsWith)
+        {
+            NoOp = noOp,
+            CpuNoOp = cpuNoOp,
+        };
     }
 
     private static int Findings(string output) =>

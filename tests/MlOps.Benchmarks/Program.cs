@@ -7,7 +7,7 @@ using MlOps.Benchmarks;
 // Usage (see docs/performance.md):
 //   MlOps.Benchmarks generate <dir> --files N [--no-ml] [--seed S]
 //   MlOps.Benchmarks analyzers [--files 100,500,2000] [--no-ml-files 500] [--reps 5]
-//   MlOps.Benchmarks build [--files 500] [--no-ml-files 500] [--rounds 7] [--source package|dll] [--server]
+//   MlOps.Benchmarks build [--files 500] [--no-ml-files 500] [--rounds 7] [--source package|dll] [--server] [--noop]
 //   MlOps.Benchmarks all [--files 100,500,2000] [--build-files 500] [--no-ml-files 500] [--reps 5] [--rounds 7] [--source ...] [--server]
 //                                            the in-process part, then the builds, one report
 //   MlOps.Benchmarks smoke                    one tiny iteration of each; non-zero exit on any problem
@@ -150,7 +150,7 @@ static List<BuildComparison> RunBuilds(Options options, int[] sizes, Action<stri
     foreach (var files in sizes)
     {
         log($"build: {files} files with ML.NET");
-        comparisons.Add(builds.Compare($"ml-{files}", CodeGenerator.Generate(files), rounds));
+        comparisons.Add(builds.Compare($"ml-{files}", CodeGenerator.Generate(files), rounds, noOpVariant: options.Flag("noop")));
     }
 
     var noMl = options.Int("no-ml-files", 500);
@@ -274,6 +274,13 @@ internal static class Report
         foreach (var c in comparisons)
         {
             s.AppendLine($"| {c.Name} | {c.Files} | {c.MedianWithout.TotalSeconds:0.00} s | {c.MedianWith.TotalSeconds:0.00} s | {c.Ratio:0.000} | {c.PairedRatio:0.000} ({c.MinPairedRatio:0.000}–{c.MaxPairedRatio:0.000}) | {c.MedianCpuWithout.TotalSeconds:0.00} s | {c.MedianCpuWith.TotalSeconds:0.00} s | {c.CpuRatio:0.000} | {c.FindingsWithout} / {c.FindingsWith} |");
+        }
+
+        foreach (var c in comparisons.Where(c => c.CpuNoOp.Count > 0))
+        {
+            var noOpCpu = Stats.Median(c.CpuNoOp);
+            s.AppendLine();
+            s.AppendLine($"{c.Name}, a no-op operation analyzer alone (no MlOps analyzers): wall {Stats.Median(c.NoOp).TotalSeconds:0.00} s, CPU {noOpCpu.TotalSeconds:0.00} s, CPU ratio to without {noOpCpu.TotalMilliseconds / c.MedianCpuWithout.TotalMilliseconds:0.000}; MlOps analyzers over the no-op analyzer: CPU ratio {c.MedianCpuWith.TotalMilliseconds / noOpCpu.TotalMilliseconds:0.000}.");
         }
 
         return s.ToString();
