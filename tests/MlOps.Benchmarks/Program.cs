@@ -74,6 +74,15 @@ try
             return results.Any(r => r.Problems.Count > 0) ? 1 : 0;
         }
 
+        case "driver":
+        {
+            // Not part of the report: the experiment behind docs/performance.md section 5.
+            var project = CodeGenerator.Generate(options.Int("files", 500));
+            var (compile, everywhere, gated) = InProcessBenchmark.DriverExperiment(project, options.Int("reps", 3), Log);
+            Console.WriteLine($"{project.Files.Count} files, load {Load()}: compile CPU {compile.TotalMilliseconds:0} ms; analysis pass CPU with a no-op invocation action everywhere {everywhere.TotalMilliseconds:0} ms ({everywhere.TotalMilliseconds / compile.TotalMilliseconds:P1} of the compile), registered only in the ML features' types {gated.TotalMilliseconds:0} ms ({gated.TotalMilliseconds / compile.TotalMilliseconds:P1})");
+            return 0;
+        }
+
         case "smoke":
         {
             var stopwatch = Stopwatch.StartNew();
