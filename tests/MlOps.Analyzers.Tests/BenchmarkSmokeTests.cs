@@ -1,0 +1,69 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using MlOps.Benchmarks;
+
+namespace MlOps.Analyzers.Tests
+{
+    /// <summary>
+    /// One tiny iteration of the performance harness (tests/MlOps.Benchmarks, docs/performance.md): the generated
+    /// code compiles, every analyzer runs on it and is timed, every planted anti-pattern is reported, and nothing
+    /// runs where ML.NET is not referenced. The real measurements are run by hand; these only keep the harness honest.
+    /// </summary>
+    public class BenchmarkSmokeTests
+    {
+        [Fact]
+        public void Generator_IsDeterministic_AndGivesTheRequestedSize()
+        {
+            var first = CodeGenerator.Generate(100);
+            var second = CodeGenerator.Generate(100);
+            var reseeded = CodeGenerator.Generate(100, seed: 9);
+
+            Assert.Equal(100, first.Files.Count);
+            Assert.Equal(first.Files.Select(f => f.Path + f.Text), second.Files.Select(f => f.Path + f.Text));
+            Assert.NotEqual(first.Files.Select(f => f.Text), reseeded.Files.Select(f => f.Text));
+            Assert.InRange(first.MlFiles, 30, 50);
+            Assert.Equal(first.Files.Count, first.Files.Select(f => f.Path).Distinct(StringComparer.Ordinal).Count());
+            Assert.All(CodeGenerator.PlantedRules, rule => Assert.True(first.Planted[rule] >= 1, rule + " is not planted in 100 files"));
+        }
+
+        [Fact]
+        public void Generator_WithoutMlNet_WritesNoMlNetCode()
+        {
+            var project = CodeGenerator.Generate(60, withMl: false);
+
+            Assert.Equal(60, project.Files.Count);
+            Assert.Equal(0, project.MlFiles);
+            Assert.DoesNotContain(project.Files, f => f.Text.Contains("Microsoft.ML", StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void InProcess_OnMlNetCode_TimesEveryAnalyzer_AndReportsEveryPlantedRule()
+        {
+            var project = CodeGenerator.Generate(40, mlShare: 0.8);
+
+            var result = InProcessBenchmark.Run(project, repetitions: 1, warmUp: false, analysisPasses: false);
+
+            Assert.True(result.Problems.Count == 0, string.Join("\n", result.Problems));
+            Assert.True(result.Compile > TimeSpan.Zero);
+            Assert.True(result.AnalyzersOwn > TimeSpan.Zero);
+            var names = AnalyzerRunner.AllAnalyzers.Select(a => a.GetType().Name).OrderBy(n => n, StringComparer.Ordinal);
+            Assert.Equal(names, result.PerAnalyzer.Keys.OrderBy(n => n, StringComparer.Ordinal));
+            Assert.All(result.PerAnalyzer, pair => Assert.True(pair.Value > TimeSpan.Zero, pair.Key + " took no time: it did not run"));
+            Assert.All(result.RegisteredActions, pair => Assert.True(pair.Value > 0, pair.Key + " registered no action"));
+            Assert.All(CodeGenerator.PlantedRules, rule => Assert.True(result.Findings.GetValueOrDefault(rule) >= 1, rule + " was not reported"));
+        }
+
+        [Fact]
+        public void InProcess_WithoutMlNet_RegistersNothing_AndFindsNothing()
+        {
+            var project = CodeGenerator.Generate(30, withMl: false);
+
+            var result = InProcessBenchmark.Run(project, repetitions: 1, warmUp: false, analysisPasses: false);
+
+            Assert.True(result.Problems.Count == 0, string.Join("\n", result.Problems));
+            Assert.All(result.RegisteredActions, pair => Assert.Equal(0, pair.Value));
+            Assert.DoesNotContain(result.Findings.Keys, id => id.StartsWith("MLOPS", StringComparison.Ordinal));
+        }
+    }
+}
