@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -29,7 +30,7 @@ namespace MlOps.Analyzers.Pipelines
     /// types, collection elements, awaits) is <see cref="PipelineValueKind.Unknown"/>, and rules treat
     /// unknown as "could be anything" in the direction that keeps them silent.
     /// </para>
-    /// Not thread-safe: one instance serves one symbol-end action.
+    /// Not thread-safe: built once per type and shared by the pipeline rules, each using it under a lock.
     /// </summary>
     internal sealed class PipelineModel
     {
@@ -105,15 +106,38 @@ namespace MlOps.Analyzers.Pipelines
                     });
                     symbolStart.RegisterSymbolEndAction(end =>
                     {
-                        var model = Create(types, type, blocks, end.CancellationToken);
+                        var model = Shared(types, type, blocks, end.CancellationToken);
                         if (model is not null)
                         {
-                            analyze(end, model);
+                            // The model memoizes as it resolves: one rule at a time per model.
+                            lock (model)
+                            {
+                                analyze(end, model);
+                            }
                         }
                     });
                 },
                 SymbolKind.NamedType);
         }
+
+        /// <summary>
+        /// Every pipeline rule of the package asks for the model of the same type: it is built once per type and
+        /// compilation (by whichever rule reaches the type's end first; every rule has seen the same bodies by
+        /// then) and shared. A build that was cancelled throws before anything is cached; two rules racing on
+        /// the same type may both build it, and the first stored wins.
+        /// </summary>
+        private static PipelineModel? Shared(MlNetTypes types, INamedTypeSymbol type, IEnumerable<IOperation> roots, CancellationToken cancellationToken)
+        {
+            var perType = PerCompilation.GetValue(types.Compilation, static _ => new ConcurrentDictionary<INamedTypeSymbol, PipelineModel?>(SymbolEqualityComparer.Default));
+            if (perType.TryGetValue(type, out var built))
+            {
+                return built;
+            }
+
+            return perType.GetOrAdd(type, Create(types, type, roots, cancellationToken));
+        }
+
+        private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<INamedTypeSymbol, PipelineModel?>> PerCompilation = new();
 
         /// <summary>The model of <paramref name="roots"/>, or null when none of them calls into ML.NET.</summary>
         public static PipelineModel? Create(MlNetTypes types, INamedTypeSymbol type, IEnumerable<IOperation> roots, CancellationToken cancellationToken)
