@@ -38,7 +38,8 @@ run.LogMetrics(metrics);
 
 var modelPath = run.GetOutputPath("model.zip");
 ml.Model.Save(model, data.Schema, modelPath);
-run.LogModel(modelPath);
+// The columns the model reads and writes go into the run record, and from there into the model package's card.
+run.LogModel(modelPath, data.Schema, model.GetOutputSchema(data.Schema));
 
 Console.WriteLine($"Accuracy {metrics.Accuracy:0.0000}, AUC {metrics.AreaUnderRocCurve:0.0000}, F1 {metrics.F1Score:0.0000} on {testFraction:P0} of the data");
 Console.WriteLine($"Model: {modelPath}");

@@ -79,9 +79,12 @@ namespace MlOps.Build.Tasks
         /// temp files whose process is gone. A read-only target is refused (<see cref="UnauthorizedAccessException"/>)
         /// rather than replaced, on every OS. <paramref name="beforeRename"/> (tests) gets the temp file's path.
         /// </summary>
-        public static bool WriteIfChanged(string path, string content, Action<string>? beforeRename = null)
+        public static bool WriteIfChanged(string path, string content, Action<string>? beforeRename = null) =>
+            WriteIfChanged(path, new System.Text.UTF8Encoding(false).GetBytes(content), beforeRename);
+
+        /// <summary>Writes <paramref name="bytes"/> atomically unless the file already holds exactly them; see the string overload.</summary>
+        public static bool WriteIfChanged(string path, byte[] bytes, Action<string>? beforeRename = null)
         {
-            var bytes = new System.Text.UTF8Encoding(false).GetBytes(content);
             if (File.Exists(path))
             {
                 try
@@ -146,6 +149,128 @@ namespace MlOps.Build.Tasks
                     // Left for the next write to remove.
                 }
             }
+        }
+
+        /// <summary>
+        /// Writes a file too large to hold in memory (a model package) atomically: <paramref name="write"/> fills a
+        /// temp file beside <paramref name="path"/>, which then replaces it, unless the file already holds exactly
+        /// the same bytes (then it is left alone, timestamp included, and false is returned). A read-only target is
+        /// refused. A writer killed half-way leaves the target whole.
+        /// </summary>
+        public static bool WriteStream(string path, Action<Stream> write)
+        {
+            var full = Path.GetFullPath(path);
+            var directory = Path.GetDirectoryName(full)!;
+            Directory.CreateDirectory(directory);
+            if (File.Exists(full) && (File.GetAttributes(full) & FileAttributes.ReadOnly) != 0)
+            {
+                throw new UnauthorizedAccessException($"'{full}' is read-only");
+            }
+
+            DeleteStaleTempFiles(directory, Path.GetFileName(full));
+            var temp = Path.Combine(directory, TempPrefix(Path.GetFileName(full)) + CurrentProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+            try
+            {
+                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
+                {
+                    write(stream);
+                    stream.Flush(flushToDisk: true);
+                }
+
+                if (File.Exists(full) && SameBytes(temp, full))
+                {
+                    return false;
+                }
+
+                for (var attempt = 0; ; attempt++)
+                {
+                    try
+                    {
+                        if (File.Exists(full))
+                        {
+                            File.Replace(temp, full, null, ignoreMetadataErrors: true);
+                        }
+                        else
+                        {
+                            File.Move(temp, full);
+                        }
+
+                        return true;
+                    }
+                    catch (Exception e) when ((e is IOException || e is UnauthorizedAccessException) && attempt < 20 && File.Exists(temp))
+                    {
+                        System.Threading.Thread.Sleep(25 * (attempt + 1));
+                    }
+                }
+            }
+            finally
+            {
+                try
+                {
+                    File.Delete(temp);
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    // Left for the next write to remove.
+                }
+            }
+        }
+
+        private static bool SameBytes(string first, string second)
+        {
+            try
+            {
+                using (var a = new FileStream(first, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+                using (var b = new FileStream(second, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16))
+                {
+                    if (a.Length != b.Length)
+                    {
+                        return false;
+                    }
+
+                    var bufferA = new byte[1 << 16];
+                    var bufferB = new byte[1 << 16];
+                    int read;
+                    while ((read = a.Read(bufferA, 0, bufferA.Length)) > 0)
+                    {
+                        var offset = 0;
+                        while (offset < read)
+                        {
+                            var got = b.Read(bufferB, offset, read - offset);
+                            if (got == 0)
+                            {
+                                return false;
+                            }
+
+                            offset += got;
+                        }
+
+                        if (!BytesEqual(bufferA, bufferB, read))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                }
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+
+        private static bool BytesEqual(byte[] a, byte[] b, int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                if (a[i] != b[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>

@@ -34,6 +34,21 @@ namespace MlOps.Build.Tasks
         /// <summary>MlTrain: an MlParameter item is invalid (name, duplicate, Secret metadata).</summary>
         public const string InvalidParameter = "MLOPS509";
 
+        /// <summary>MlPack: no run to pack (none, failed, without a model), a model changed since its run, a bad id or version.</summary>
+        public const string CannotPack = "MLOPS510";
+
+        /// <summary>MlVerifyPackage: an entry of a model package is altered, missing or extra, or its manifest is unreadable.</summary>
+        public const string PackageVerificationFailed = "MLOPS511";
+
+        /// <summary>A package or model zip holds an unsafe entry name (zip slip: '..', a rooted path) or is not a zip.</summary>
+        public const string UnsafeArchive = "MLOPS512";
+
+        /// <summary>MlVerifyReproducible: two trainings of the same code, data and parameters gave different models.</summary>
+        public const string NotReproducible = "MLOPS513";
+
+        /// <summary>A project consuming a model package: the model file is not the one packed (reported by the package's own targets).</summary>
+        public const string ConsumedModelAltered = "MLOPS514";
+
         /// <summary>Same base as the analyzers' help links: docs/rules/&lt;ID&gt;.md of the repository.</summary>
         public const string HelpLinkBase = "https://github.com/mlops-analyzers/mlops-analyzers/blob/main/docs/rules/";
 
@@ -43,6 +58,7 @@ namespace MlOps.Build.Tasks
         {
             LockMismatch, DatasetMissing, LockUnreadable, PathEscapesRoot, FileChangedWhileHashing,
             TrainingFailed, RunRecordUnreadable, CannotStartRun, InvalidParameter,
+            CannotPack, PackageVerificationFailed, UnsafeArchive, NotReproducible, ConsumedModelAltered,
         };
 
         /// <summary>The codes reported as warnings; all others are errors.</summary>

@@ -172,10 +172,23 @@ namespace MlOps.Tracking
 
         /// <summary>
         /// Records a model file (e.g. the zip of <c>mlContext.Model.Save</c>): the run record lists its path,
-        /// size and SHA-256, computed when the program ends. Call it after the file is written.
+        /// size, SHA-256 and content digest, computed when the program ends. Call it after the file is written.
         /// </summary>
         /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-        public void LogModel(string path)
+        public void LogModel(string path) => LogModel(path, null, null);
+
+        /// <summary>
+        /// Records a model file with the columns it reads and writes, which the run record and a model package
+        /// (MlPack's <c>mlmodel.json</c> and <c>MODEL_CARD.md</c>) show. With ML.NET pass the schemas themselves:
+        /// <code>run.LogModel(path, data.Schema, model.GetOutputSchema(data.Schema));</code>
+        /// Any sequence of objects with a <c>Name</c> and a <c>Type</c> property works (an ML.NET
+        /// <c>DataViewSchema</c> is a list of such columns); columns whose <c>IsHidden</c> is true are left out.
+        /// </summary>
+        /// <param name="path">The model file.</param>
+        /// <param name="inputSchema">The columns the model reads, or null.</param>
+        /// <param name="outputSchema">The columns the model writes, or null.</param>
+        /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+        public void LogModel(string path, IEnumerable? inputSchema, IEnumerable? outputSchema)
         {
             if (string.IsNullOrEmpty(path))
             {
@@ -193,11 +206,53 @@ namespace MlOps.Tracking
                 return;
             }
 
-            var line = "{\"path\":" + JsonText.Quote(full) + ",\"time\":" + JsonText.Quote(Timestamp()) + "}\n";
+            var line = new StringBuilder(128).Append("{\"path\":").Append(JsonText.Quote(full));
+            AppendColumns(line, "inputs", inputSchema);
+            AppendColumns(line, "outputs", outputSchema);
+            line.Append(",\"time\":").Append(JsonText.Quote(Timestamp())).Append("}\n");
             lock (gate)
             {
-                AppendAndFlush(Path.Combine(Directory!, RunProtocol.ModelsFileName), line);
+                AppendAndFlush(Path.Combine(Directory!, RunProtocol.ModelsFileName), line.ToString());
             }
+        }
+
+        /// <summary>Appends <c>,"name":[{"name":..,"type":..},...]</c> for the visible columns of a schema.</summary>
+        private static void AppendColumns(StringBuilder line, string name, IEnumerable? schema)
+        {
+            if (schema is null)
+            {
+                return;
+            }
+
+            line.Append(",\"").Append(name).Append("\":[");
+            var first = true;
+            foreach (var column in schema)
+            {
+                if (column is null)
+                {
+                    continue;
+                }
+
+                var type = column.GetType();
+                if (type.GetProperty("IsHidden")?.GetValue(column) is true)
+                {
+                    continue;
+                }
+
+                var columnName = type.GetProperty("Name")?.GetValue(column) as string;
+                if (string.IsNullOrEmpty(columnName))
+                {
+                    throw new ArgumentException($"A column of the {name} schema ({type.FullName}) has no Name property with a value.", name == "inputs" ? "inputSchema" : "outputSchema");
+                }
+
+                var columnType = type.GetProperty("Type")?.GetValue(column)?.ToString();
+                line.Append(first ? "" : ",").Append("{\"name\":").Append(JsonText.Quote(columnName!))
+                    .Append(",\"type\":").Append(columnType is null ? "null" : JsonText.Quote(columnType));
+                first = false;
+                line.Append('}');
+            }
+
+            line.Append(']');
         }
 
         /// <summary>

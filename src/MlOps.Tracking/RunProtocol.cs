@@ -32,6 +32,9 @@ namespace MlOps.Tracking
         public const string ProgramFileName = "program.json";
         public const string OutputFileName = "output.log";
 
+        /// <summary>The dataset lock as it was when the run started (copied by the SDK; MlPack puts it in the model package).</summary>
+        public const string DatasetLockFileName = "mldatasets.lock.json";
+
         /// <summary>What a secret parameter's value is replaced with in every file of the run folder.</summary>
         public const string Mask = "***";
 

@@ -13,6 +13,9 @@ namespace MlOps.Build.Tasks.Runs
     {
         public string? Commit { get; set; }
 
+        /// <summary>The commit's committer time, UTC; MlPack stamps a model package's entries with it. Null when unknown.</summary>
+        public DateTime? CommitTime { get; set; }
+
         public string? Branch { get; set; }
 
         public string? RepositoryUrl { get; set; }
@@ -27,6 +30,7 @@ namespace MlOps.Build.Tasks.Runs
 
         public JsonObject ToJson() => new JsonObject()
             .Add("commit", Commit)
+            .Add("commitTime", CommitTime.HasValue ? RunRecord.FormatTime(CommitTime.Value) : null)
             .Add("branch", Branch)
             .Add("repositoryUrl", RepositoryUrl)
             .Add("dirty", Dirty)
@@ -87,6 +91,14 @@ namespace MlOps.Build.Tasks.Runs
                 if (state.Commit is null)
                 {
                     notes.Add("git: the repository has no commit yet.");
+                }
+                else
+                {
+                    var time = ChildProcess.Run(gitExecutable, topLevel, timeout, null, "log", "-1", "--format=%ct", state.Commit);
+                    if (time.ExitCode == 0 && long.TryParse(time.Output.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+                    {
+                        state.CommitTime = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds(seconds);
+                    }
                 }
 
                 var branch = ChildProcess.Run(gitExecutable, topLevel, timeout, null, "symbolic-ref", "--quiet", "--short", "HEAD");

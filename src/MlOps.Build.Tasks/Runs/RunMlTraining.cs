@@ -10,6 +10,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
 using Microsoft.Build.Framework;
+using MlOps.Build.Tasks.Models;
 using MlOps.Tracking;
 using Task = Microsoft.Build.Utilities.Task;
 
@@ -83,6 +84,16 @@ namespace MlOps.Build.Tasks.Runs
         /// <summary>Where errors about the project point: the project file.</summary>
         public string? ProjectFile { get; set; }
 
+        /// <summary>
+        /// MlVerifyReproducible: after a successful run, train again in a fresh run folder and compare the models'
+        /// content digests; different models fail the build with MLOPS513.
+        /// </summary>
+        public bool VerifyReproducible { get; set; }
+
+        /// <summary>With <see cref="VerifyReproducible"/>: the second run's id.</summary>
+        [Output]
+        public string? SecondRunId { get; private set; }
+
         [Output]
         public string? RunId { get; private set; }
 
@@ -102,6 +113,28 @@ namespace MlOps.Build.Tasks.Runs
 
         public override bool Execute()
         {
+            if (!TrainOnce(out var first) || first is null)
+            {
+                return false;
+            }
+
+            if (!VerifyReproducible)
+            {
+                return true;
+            }
+
+            var (firstId, firstDirectory, firstStatus) = (RunId!, RunDirectory!, Status);
+            Log.LogMessage(MessageImportance.High, "MlOps.Sdk: MlVerifyReproducible: training again in a fresh run folder, to compare the models of the two runs");
+            var ok = TrainOnce(out var second);
+            var secondDirectory = RunDirectory;
+            (SecondRunId, RunId, RunDirectory, Status) = (RunId, firstId, firstDirectory, firstStatus);
+            return ok && second is not null
+                && Reproducibility.Check(Log, ProjectFile, new ReproducibilityRun(firstId, firstDirectory, first), new ReproducibilityRun(SecondRunId!, secondDirectory!, second));
+        }
+
+        private bool TrainOnce(out RunRecord? finished)
+        {
+            finished = null;
             var parameters = ValidateParameters();
             if (parameters is null)
             {
@@ -132,6 +165,7 @@ namespace MlOps.Build.Tasks.Runs
             var recordPath = Path.Combine(RunDirectory, RunProtocol.RecordFileName);
             var shownFolder = ShownRunFolder();
             WriteParametersFile(parameters);
+            CopyDatasetLock(record.Notes);
             AtomicFile.WriteIfChanged(recordPath, record.Serialize());
             Log.LogMessage(MessageImportance.High, "MlOps.Sdk: run {0} started in {1}", RunId, shownFolder);
 
@@ -162,6 +196,7 @@ namespace MlOps.Build.Tasks.Runs
 
             AtomicFile.WriteIfChanged(recordPath, record.Serialize());
             Status = record.Status;
+            finished = record;
             if (WriteReport)
             {
                 RunsReport.TryWrite(RunsDirectory, Log);
@@ -275,6 +310,24 @@ namespace MlOps.Build.Tasks.Runs
             {
                 notes.Add($"packages: {ProjectAssetsFile} cannot be read ({e.Message}); no package is recorded.");
                 return new SortedDictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            }
+        }
+
+        /// <summary>Keeps the lock the run trained against in the run folder: the lock file moves on, the run's data does not.</summary>
+        private void CopyDatasetLock(List<string> notes)
+        {
+            if (string.IsNullOrEmpty(DatasetLockFile) || !File.Exists(DatasetLockFile))
+            {
+                return;
+            }
+
+            try
+            {
+                AtomicFile.WriteIfChanged(Path.Combine(RunDirectory!, RunProtocol.DatasetLockFileName), File.ReadAllBytes(DatasetLockFile));
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                notes.Add($"datasets: {Path.GetFileName(DatasetLockFile)} could not be copied into the run folder ({e.Message}).");
             }
         }
 

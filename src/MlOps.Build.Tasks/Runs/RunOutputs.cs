@@ -30,37 +30,65 @@ namespace MlOps.Build.Tasks.Runs
             return metrics;
         }
 
-        /// <summary>The models logged, each once (the last time it was logged), measured now.</summary>
+        /// <summary>The models logged, each once (the last time it was logged, with the columns logged then), measured now.</summary>
         public static List<RunModel> ReadModels(string runDirectory, string projectDirectory, List<string> notes)
         {
-            var paths = new List<string>();
+            var logged = new List<(string Path, List<ModelColumn>? Inputs, List<ModelColumn>? Outputs)>();
             foreach (var (entry, _) in ReadLines(Path.Combine(runDirectory, RunProtocol.ModelsFileName), notes))
             {
                 if (entry.TryGetValue("path", out var value) && value is string path)
                 {
-                    paths.Remove(path);
-                    paths.Add(path);
+                    logged.RemoveAll(m => m.Path == path);
+                    logged.Add((path, Columns(entry, "inputs"), Columns(entry, "outputs")));
                 }
             }
 
             var models = new List<RunModel>();
-            foreach (var path in paths)
+            foreach (var (path, inputs, outputs) in logged)
             {
                 var shown = Relative(runDirectory, path) ?? Relative(projectDirectory, path) ?? path;
                 try
                 {
-                    using var stream = File.OpenRead(path);
-                    using var sha = SHA256.Create();
-                    models.Add(new RunModel(shown, stream.Length, Hex.Lower(sha.ComputeHash(stream))));
+                    var sha256 = Models.ModelArchive.FileSha256(path);
+                    string? digest = null;
+                    try
+                    {
+                        digest = Models.ModelArchive.ContentDigest(path);
+                    }
+                    catch (Exception e) when (e is InvalidDataException || e is Models.UnsafeEntryException)
+                    {
+                        notes.Add($"model '{shown}' looks like a zip but cannot be read as one ({e.Message}); it has no content digest.");
+                    }
+
+                    models.Add(new RunModel(shown, new FileInfo(path).Length, sha256, digest, inputs, outputs));
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
                     notes.Add($"model '{shown}' was logged but cannot be read now: {e.Message}");
-                    models.Add(new RunModel(shown, null, null));
+                    models.Add(new RunModel(shown, null, null, null, inputs, outputs));
                 }
             }
 
             return models;
+        }
+
+        private static List<ModelColumn>? Columns(Dictionary<string, object?> entry, string name)
+        {
+            if (!entry.TryGetValue(name, out var value) || !(value is List<object?> list))
+            {
+                return null;
+            }
+
+            var columns = new List<ModelColumn>();
+            foreach (var item in list)
+            {
+                if (item is Dictionary<string, object?> column && column.TryGetValue("name", out var n) && n is string columnName)
+                {
+                    columns.Add(new ModelColumn(columnName, column.TryGetValue("type", out var t) ? t as string : null));
+                }
+            }
+
+            return columns;
         }
 
         /// <summary>The runtime the program reported through MlOps.Tracking, or null.</summary>

@@ -25,14 +25,33 @@ namespace MlOps.Build.Tasks.Runs
         public long Size { get; }
     }
 
+    /// <summary>A column a model reads or writes, as the program logged it (ML.NET's type name, e.g. <c>Vector&lt;Single, 4&gt;</c>).</summary>
+    internal sealed class ModelColumn
+    {
+        public ModelColumn(string name, string? type)
+        {
+            Name = name;
+            Type = type;
+        }
+
+        public string Name { get; }
+
+        public string? Type { get; }
+
+        public JsonObject ToJson() => new JsonObject().Add("name", Name).Add("type", Type);
+    }
+
     /// <summary>A model file the program logged, measured when the program ended.</summary>
     internal sealed class RunModel
     {
-        public RunModel(string path, long? size, string? sha256)
+        public RunModel(string path, long? size, string? sha256, string? contentDigest = null, IReadOnlyList<ModelColumn>? inputs = null, IReadOnlyList<ModelColumn>? outputs = null)
         {
             Path = path;
             Size = size;
             Sha256 = sha256;
+            ContentDigest = contentDigest;
+            Inputs = inputs;
+            Outputs = outputs;
         }
 
         /// <summary>Relative to the run folder, or to the project folder, with '/'; a full path when outside both.</summary>
@@ -42,6 +61,23 @@ namespace MlOps.Build.Tasks.Runs
         public long? Size { get; }
 
         public string? Sha256 { get; }
+
+        /// <summary>The model's content digest (<see cref="Models.ModelArchive"/>): the same for every save of the same model.</summary>
+        public string? ContentDigest { get; }
+
+        /// <summary>The columns the model reads, when the program logged them.</summary>
+        public IReadOnlyList<ModelColumn>? Inputs { get; }
+
+        /// <summary>The columns the model writes, when the program logged them.</summary>
+        public IReadOnlyList<ModelColumn>? Outputs { get; }
+
+        public JsonObject ToJson() => new JsonObject()
+            .Add("path", Path)
+            .Add("size", Size)
+            .Add("sha256", Sha256)
+            .Add("contentDigest", ContentDigest)
+            .Add("inputs", Inputs?.Select(c => (object?)c.ToJson()).ToList())
+            .Add("outputs", Outputs?.Select(c => (object?)c.ToJson()).ToList());
     }
 
     /// <summary>
@@ -138,7 +174,7 @@ namespace MlOps.Build.Tasks.Runs
                 packages.Add(pair.Key, pair.Value);
             }
 
-            var models = Models.Select(m => (object?)new JsonObject().Add("path", m.Path).Add("size", m.Size).Add("sha256", m.Sha256)).ToList();
+            var models = Models.Select(m => (object?)m.ToJson()).ToList();
             var failure = FailureReason is null
                 ? null
                 : new JsonObject().Add("reason", FailureReason).Add("lastErrorLines", LastErrorLines.Cast<object?>().ToList());
