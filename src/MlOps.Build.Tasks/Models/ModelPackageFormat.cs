@@ -151,13 +151,13 @@ namespace MlOps.Build.Tasks.Models
                 var path = "$(MSBuildThisFileDirectory)../" + Xml(model.EntryName);
                 text.Append("    <Error Condition=\"!Exists('").Append(path).Append("')\" Code=\"MLOPS514\" HelpLink=\"").Append(ErrorCodes.HelpLink(ErrorCodes.ConsumedModelAltered)).Append("\"\n")
                     .Append("           File=\"$(MSBuildProjectFullPath)\"\n")
-                    .Append("           Text=\"The model file ").Append(Xml(model.EntryName)).Append(" of package ").Append(Xml(id)).Append(' ').Append(Xml(version)).Append(" is missing from $([System.IO.Path]::GetFullPath('$(MSBuildThisFileDirectory)..')). Remove that folder and restore again (dotnet restore --force), or check the package with dotnet build -t:MlVerifyPackage.\" />\n")
+                    .Append("           Text=\"The model file ").Append(Xml(model.EntryName)).Append(" of package ").Append(Xml(id)).Append(' ').Append(Xml(version)).Append(" is missing from $([System.IO.Path]::GetFullPath('$(MSBuildThisFileDirectory)..')). Delete that folder and restore again, so that NuGet extracts the package afresh.\" />\n")
                     .Append("    <GetFileHash Files=\"").Append(path).Append("\" Algorithm=\"SHA256\" HashEncoding=\"hex\">\n")
                     .Append("      <Output TaskParameter=\"Hash\" PropertyName=\"").Append(property).Append("\" />\n")
                     .Append("    </GetFileHash>\n")
                     .Append("    <Error Condition=\"'$(").Append(property).Append(")' != '").Append(model.Sha256).Append("'\" Code=\"MLOPS514\" HelpLink=\"").Append(ErrorCodes.HelpLink(ErrorCodes.ConsumedModelAltered)).Append("\"\n")
                     .Append("           File=\"$([System.IO.Path]::GetFullPath('").Append(path).Append("'))\"\n")
-                    .Append("           Text=\"The model file of package ").Append(Xml(id)).Append(' ').Append(Xml(version)).Append(" is not the file that was packed: its SHA-256 is $(").Append(property).Append(".ToLowerInvariant()), the package's manifest says ").Append(model.Sha256).Append(". It was altered or corrupted after the package was made. Remove the package folder and restore again (dotnet restore --force), and check the package itself with dotnet build -t:MlVerifyPackage -p:MlPackagePath=...\" />\n");
+                    .Append("           Text=\"The model file of package ").Append(Xml(id)).Append(' ').Append(Xml(version)).Append(" is not the file that was packed: its SHA-256 is $(").Append(property).Append(".ToLowerInvariant()), the package's manifest says ").Append(model.Sha256).Append(". It was altered or corrupted after the package was made. Delete the package folder $([System.IO.Path]::GetFullPath('$(MSBuildThisFileDirectory)..')) and restore again, so that NuGet extracts the package afresh; if the error stays, the package itself is damaged: check it with dotnet build -t:MlVerifyPackage -p:MlPackagePath=&lt;package&gt;.nupkg\" />\n");
                 index++;
             }
 
