@@ -191,6 +191,48 @@ namespace MlOps.Tracking.Tests
             Assert.Throws<FileNotFoundException>(() => MlRun.FromEnvironment(_ => null).LogModel(Path.Combine(runDirectory, "nope.zip")));
         }
 
+        /// <summary>Stands in for ML.NET's DataViewSchema.Column: Name, Type (printed with ToString) and IsHidden.</summary>
+        private sealed record Column(string Name, object Type, bool IsHidden = false);
+
+        private sealed record VectorType(string Item, int Size)
+        {
+            public override string ToString() => $"Vector<{Item}, {Size}>";
+        }
+
+        [Fact]
+        public void LogModel_WithSchemas_RecordsTheVisibleColumnsAndTheirTypes()
+        {
+            var run = Recording();
+            var model = run.GetOutputPath("model.zip");
+            File.WriteAllText(model, "zip");
+
+            run.LogModel(
+                model,
+                new[] { new Column("Text", "String"), new Column("Label", "Boolean") },
+                new object[] { new Column("Text", "String"), new Column("Features", new VectorType("Single", 1960)), new Column("Features", "Old", IsHidden: true), new { Name = "Score", Type = "Single" } });
+
+            using var entry = JsonDocument.Parse(Assert.Single(File.ReadAllLines(Path.Combine(runDirectory, "models.jsonl"))));
+            var inputs = entry.RootElement.GetProperty("inputs").EnumerateArray().Select(c => c.GetProperty("name").GetString() + ":" + c.GetProperty("type").GetString()).ToArray();
+            var outputs = entry.RootElement.GetProperty("outputs").EnumerateArray().Select(c => c.GetProperty("name").GetString() + ":" + c.GetProperty("type").GetString()).ToArray();
+            Assert.Equal(new[] { "Text:String", "Label:Boolean" }, inputs);
+            Assert.Equal(new[] { "Text:String", "Features:Vector<Single, 1960>", "Score:Single" }, outputs);
+        }
+
+        [Fact]
+        public void LogModel_WithASchemaWhoseColumnsHaveNoName_Throws_AndWithNullSchemas_RecordsThePathOnly()
+        {
+            var run = Recording();
+            var model = run.GetOutputPath("model.zip");
+            File.WriteAllText(model, "zip");
+
+            var error = Assert.Throws<ArgumentException>(() => run.LogModel(model, new[] { 1, 2 }, null));
+            Assert.Equal("inputSchema", error.ParamName);
+            run.LogModel(model, null, null);
+
+            using var entry = JsonDocument.Parse(Assert.Single(File.ReadAllLines(Path.Combine(runDirectory, "models.jsonl"))));
+            Assert.False(entry.RootElement.TryGetProperty("inputs", out _));
+        }
+
         [Fact]
         public void RunFolderThatDoesNotExist_FailsLoudly()
         {

@@ -124,14 +124,17 @@ namespace MlOps.Build.Tasks.Models
                     return problems;
                 }
 
+                var bad = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var pair in listed.OrderBy(p => p.Key, StringComparer.Ordinal))
                 {
                     if (!actual.TryGetValue(pair.Key, out var entry))
                     {
+                        bad.Add(pair.Key);
                         problems.Add($"entry '{pair.Key}' is missing: {ModelPackageFormat.ManifestName} lists it (SHA-256 {pair.Value.Sha256}) but the package does not hold it.");
                     }
                     else if (!string.Equals(entry.Sha256, pair.Value.Sha256, StringComparison.OrdinalIgnoreCase))
                     {
+                        bad.Add(pair.Key);
                         problems.Add($"entry '{pair.Key}' was altered: its SHA-256 is {entry.Sha256}, {ModelPackageFormat.ManifestName} says {pair.Value.Sha256}.");
                     }
                 }
@@ -144,14 +147,15 @@ namespace MlOps.Build.Tasks.Models
                     }
                 }
 
-                // The content digest, recomputed from the model zips inside the package.
+                // The content digest, recomputed from the model zips inside the package (those not already reported:
+                // an altered model has another digest too).
                 if (manifest.TryGetValue("models", out var modelsValue) && modelsValue is List<object?> models)
                 {
                     foreach (var model in models.OfType<Dictionary<string, object?>>())
                     {
                         var name = PackMlModel.Text(model, "path");
                         var recorded = PackMlModel.Text(model, "contentDigest");
-                        if (name is null || recorded is null || !actual.ContainsKey(name))
+                        if (name is null || recorded is null || !actual.ContainsKey(name) || bad.Contains(name))
                         {
                             continue;
                         }
