@@ -102,6 +102,7 @@ namespace MlOps.EndToEnd.Tests.Sdk
             }
 
             Assert.Contains("Sdk/MlOps.Runs.targets", feed.EntriesOf("MlOps.Sdk"));
+            Assert.Contains("Sdk/MlOps.Models.targets", feed.EntriesOf("MlOps.Sdk"));
         }
 
         [Fact]
