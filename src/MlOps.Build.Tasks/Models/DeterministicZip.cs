@@ -12,18 +12,22 @@ namespace MlOps.Build.Tasks.Models
         private readonly byte[]? bytes;
         private readonly string? path;
 
-        private ZipInput(string name, byte[]? bytes, string? path)
+        private ZipInput(string name, byte[]? bytes, string? path, bool stored)
         {
             Name = name;
             this.bytes = bytes;
             this.path = path;
+            Stored = stored;
         }
 
         public string Name { get; }
 
-        public static ZipInput FromBytes(string name, byte[] bytes) => new ZipInput(name, bytes, null);
+        /// <summary>Stored without compression: for content that is compressed already (a model zip).</summary>
+        public bool Stored { get; }
 
-        public static ZipInput FromFile(string name, string path) => new ZipInput(name, null, path);
+        public static ZipInput FromBytes(string name, byte[] bytes) => new ZipInput(name, bytes, null, stored: false);
+
+        public static ZipInput FromFile(string name, string path, bool stored = false) => new ZipInput(name, null, path, stored);
 
         public Stream Open() => bytes is not null
             ? new MemoryStream(bytes, writable: false)
@@ -33,8 +37,10 @@ namespace MlOps.Build.Tasks.Models
     /// <summary>
     /// Writes zips whose bytes depend only on their content: entries sorted by name (ordinal), every entry stamped
     /// with one fixed time (whole seconds, UTC clock time; zip stores local DOS time with a 2-second step, so the time
-    /// is rounded down to an even second and clamped to 1980-2107), the same compression level for every entry, no
-    /// comment, no extra fields. On one OS and runtime the same inputs give the same bytes; the zip library's
+    /// is rounded down to an even second and clamped to 1980-2107), a fixed compression level per entry, no
+    /// comment, no extra fields; every entry deflated at <see cref="CompressionLevel.Optimal"/>, except those marked
+    /// <see cref="ZipInput.Stored"/> (already compressed, e.g. a model zip: deflating it again costs time and saves
+    /// nothing). On one OS and runtime the same inputs give the same bytes; the zip library's
     /// "version made by" field and its Deflate implementation are the runtime's (documented in docs/models.md).
     /// </summary>
     internal static class DeterministicZip
@@ -76,7 +82,7 @@ namespace MlOps.Build.Tasks.Models
             {
                 foreach (var input in sorted)
                 {
-                    var entry = zip.CreateEntry(input.Name, CompressionLevel.Optimal);
+                    var entry = zip.CreateEntry(input.Name, input.Stored ? CompressionLevel.NoCompression : CompressionLevel.Optimal);
                     entry.LastWriteTime = stamp;
                     using (var target = entry.Open())
                     using (var source = input.Open())

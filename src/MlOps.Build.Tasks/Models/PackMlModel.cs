@@ -128,7 +128,7 @@ namespace MlOps.Build.Tasks.Models
             var inputs = new List<ZipInput>();
             foreach (var model in models)
             {
-                inputs.Add(ZipInput.FromFile(model.EntryName, model.FullPath));
+                inputs.Add(ZipInput.FromFile(model.EntryName, model.FullPath, stored: model.IsZip));
             }
 
             var modelHashes = models.Select(m => (m.EntryName, m.Sha256)).ToList();
@@ -335,7 +335,7 @@ namespace MlOps.Build.Tasks.Models
                     throw new PackException(ErrorCodes.CannotPack, full, $"MlPack: run {run.Id} logged two models that would both be {entryName} in the package; give them different names.");
                 }
 
-                result.Add(new PackedModel(entryName, full, sha256, new FileInfo(full).Length, ModelArchive.ContentDigest(entries), entries.Count, model));
+                result.Add(new PackedModel(entryName, full, sha256, new FileInfo(full).Length, ModelArchive.ContentDigest(entries), entries.Count, model) { IsZip = ModelArchive.IsZip(full) });
             }
 
             return result;
@@ -449,6 +449,9 @@ namespace MlOps.Build.Tasks.Models
         public int Entries { get; }
 
         public Dictionary<string, object?> Recorded { get; }
+
+        /// <summary>A zip (an ML.NET model): stored in the package without compressing it again.</summary>
+        public bool IsZip { get; set; }
 
         public List<object?>? Inputs => Recorded.TryGetValue("inputs", out var value) ? value as List<object?> : null;
 
