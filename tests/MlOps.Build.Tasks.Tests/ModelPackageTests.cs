@@ -205,6 +205,23 @@ namespace MlOps.Build.Tasks.Tests
         }
 
         [Fact]
+        public void Pack_AModelSavedOutsideTheRunFolder_GoesInUnderItsFileName()
+        {
+            var run = FinishedRun("20260302-093000-000-aaaaaa");
+            var outside = project.Combine("bin/Debug/net10.0/model.zip");
+            Directory.CreateDirectory(Path.GetDirectoryName(outside)!);
+            File.Move(run.Model, outside);
+            var recordPath = Path.Combine(run.Directory, "run.json");
+            File.WriteAllText(recordPath, File.ReadAllText(recordPath).Replace("\"path\": \"model.zip\"", "\"path\": \"bin/Debug/net10.0/model.zip\""));
+
+            var packed = Pack();
+
+            using var zip = ZipFile.OpenRead(packed.PackagePath!);
+            Assert.NotNull(zip.GetEntry("models/model.zip"));
+            Assert.DoesNotContain(zip.Entries, e => e.FullName.Contains("bin/", StringComparison.Ordinal));
+        }
+
+        [Fact]
         public void Pack_WithoutRunId_TakesTheNewestFinishedRunWithAModel()
         {
             FinishedRun("20260302-093000-000-aaaaaa");

@@ -45,6 +45,7 @@ namespace MlOps.Build.Tasks.Models
             string runId,
             Dictionary<string, object?> record,
             IReadOnlyList<PackedModel> models,
+            string? repositoryUrl,
             ModelCardText text)
         {
             var card = new StringBuilder();
@@ -59,7 +60,7 @@ namespace MlOps.Build.Tasks.Models
                 .Append("| Package | ").Append(Cell(id)).Append(' ').Append(Cell(version)).Append(" |\n")
                 .Append("| Trained by | run `").Append(runId).Append("` of project ").Append(Cell(PackMlModel.Text(project, "name") ?? "?")).Append(" |\n")
                 .Append("| Trained | ").Append(Cell(PackMlModel.Text(record, "start") ?? "?")).Append(" to ").Append(Cell(PackMlModel.Text(record, "end") ?? "?")).Append(" |\n")
-                .Append("| Source | ").Append(Source(git)).Append(" |\n")
+                .Append("| Source | ").Append(Source(git, repositoryUrl)).Append(" |\n")
                 .Append("| Framework | ").Append(Cell(Framework(record))).Append(" |\n")
                 .Append("| Environment | ").Append(Cell(string.Join(", ", new[] { PackMlModel.Text(environment, "runtime"), PackMlModel.Text(environment, "os"), PackMlModel.Text(environment, "architecture") }.Where(t => !string.IsNullOrEmpty(t))))).Append(" |\n\n");
             foreach (var model in models)
@@ -171,7 +172,7 @@ namespace MlOps.Build.Tasks.Models
             card.Append('\n');
         }
 
-        private static string Source(Dictionary<string, object?>? git)
+        private static string Source(Dictionary<string, object?>? git, string? repositoryUrl)
         {
             if (git is null)
             {
@@ -180,7 +181,7 @@ namespace MlOps.Build.Tasks.Models
 
             var commit = PackMlModel.Text(git, "commit");
             var text = commit is null ? "no commit" : "commit `" + commit + "`";
-            if (PackMlModel.Text(git, "repositoryUrl") is string url)
+            if ((repositoryUrl ?? PackMlModel.Text(git, "repositoryUrl")) is string url)
             {
                 text += " of " + Cell(url);
             }

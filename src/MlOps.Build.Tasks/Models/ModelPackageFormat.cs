@@ -139,7 +139,8 @@ namespace MlOps.Build.Tasks.Models
                 .Append("          Inputs=\"$(MSBuildThisFileFullPath)");
             foreach (var model in models)
             {
-                text.Append(";$(MSBuildThisFileDirectory)../").Append(Xml(model.EntryName));
+                text.Append(";$(MSBuildThisFileDirectory)../").Append(Xml(model.EntryName))
+                    .Append(";$(OutDir)").Append(Xml(id)).Append('/').Append(Xml(model.EntryName.Substring(ModelsFolder.Length)));
             }
 
             text.Append("\"\n")
@@ -158,6 +159,16 @@ namespace MlOps.Build.Tasks.Models
                     .Append("    <Error Condition=\"'$(").Append(property).Append(")' != '").Append(model.Sha256).Append("'\" Code=\"MLOPS514\" HelpLink=\"").Append(ErrorCodes.HelpLink(ErrorCodes.ConsumedModelAltered)).Append("\"\n")
                     .Append("           File=\"$([System.IO.Path]::GetFullPath('").Append(path).Append("'))\"\n")
                     .Append("           Text=\"The model file of package ").Append(Xml(id)).Append(' ').Append(Xml(version)).Append(" is not the file that was packed: its SHA-256 is $(").Append(property).Append(".ToLowerInvariant()), the package's manifest says ").Append(model.Sha256).Append(". It was altered or corrupted after the package was made. Delete the package folder $([System.IO.Path]::GetFullPath('$(MSBuildThisFileDirectory)..')) and restore again, so that NuGet extracts the package afresh; if the error stays, the package itself is damaged: check it with dotnet build -t:MlVerifyPackage -p:MlPackagePath=&lt;package&gt;.nupkg\" />\n");
+                // The copy in the output folder: PreserveNewest never replaces a copy edited after the build, so an
+                // altered one is deleted here and the build copies the packed file again.
+                var copy = "$(OutDir)" + Xml(id) + "/" + Xml(model.EntryName.Substring(ModelsFolder.Length));
+                var copyProperty = "_MlModelCopyHash_" + suffix + "_" + index.ToString(CultureInfo.InvariantCulture);
+                text.Append("    <GetFileHash Condition=\"Exists('").Append(copy).Append("')\" Files=\"").Append(copy).Append("\" Algorithm=\"SHA256\" HashEncoding=\"hex\">\n")
+                    .Append("      <Output TaskParameter=\"Hash\" PropertyName=\"").Append(copyProperty).Append("\" />\n")
+                    .Append("    </GetFileHash>\n")
+                    .Append("    <Message Condition=\"'$(").Append(copyProperty).Append(")' != '' and '$(").Append(copyProperty).Append(")' != '").Append(model.Sha256).Append("'\" Importance=\"high\"\n")
+                    .Append("             Text=\"MlOps: the copy of the model of ").Append(Xml(id)).Append(' ').Append(Xml(version)).Append(" in the output folder, ").Append(copy).Append(", is not the packed file (SHA-256 $(").Append(copyProperty).Append(".ToLowerInvariant())); it is replaced with the packed model.\" />\n")
+                    .Append("    <Delete Condition=\"'$(").Append(copyProperty).Append(")' != '' and '$(").Append(copyProperty).Append(")' != '").Append(model.Sha256).Append("'\" Files=\"").Append(copy).Append("\" />\n");
                 index++;
             }
 

@@ -132,7 +132,7 @@ namespace MlOps.Build.Tasks.Models
             }
 
             var modelHashes = models.Select(m => (m.EntryName, m.Sha256)).ToList();
-            var card = ModelCard.Write(id, version, description, run.Id, record, models, new ModelCardText(IntendedUse, OutOfScopeUse, Factors, EthicalConsiderations, Caveats));
+            var card = ModelCard.Write(id, version, description, run.Id, record, models, repository, new ModelCardText(IntendedUse, OutOfScopeUse, Factors, EthicalConsiderations, Caveats));
             var nuspecName = id + ".nuspec";
             inputs.Add(ZipInput.FromBytes(ModelPackageFormat.ModelCardName, Utf8.GetBytes(card)));
             inputs.Add(ZipInput.FromBytes("buildTransitive/" + id + ".targets", Utf8.GetBytes(ModelPackageFormat.ConsumerTargets(id, version, modelHashes))));
@@ -319,7 +319,9 @@ namespace MlOps.Build.Tasks.Models
                     throw new PackException(ErrorCodes.UnsafeArchive, full, $"MlPack cannot read the model {recorded} as a zip: {e.Message}.");
                 }
 
-                var relative = Path.IsPathRooted(recorded) ? Path.GetFileName(full) : recorded.Replace('\\', '/');
+                // A model in the run folder keeps its path there (model.zip, models/a.zip); one saved elsewhere goes
+                // in under its file name (not bin/Debug/net10.0/model.zip).
+                var relative = DatasetPaths.TryMakeRelative(DatasetPaths.NormalizeRoot(run.Directory), full) ?? Path.GetFileName(full);
                 var entryName = ModelPackageFormat.ModelsFolder + relative;
                 if (ModelArchive.Unsafe(entryName) is string reason)
                 {

@@ -146,6 +146,14 @@ namespace MlOps.EndToEnd.Tests.Sdk
             Directory.Delete(Path.GetDirectoryName(Path.GetDirectoryName(extracted))!, recursive: true);
             var repaired = DotNet.Run(consumer.Path, environment, "build", "-nologo", "-clp:NoSummary");
             Assert.True(repaired.ExitCode == 0, repaired.ToString());
+
+            // The copy in the output folder edited after a build (PreserveNewest would keep it): replaced.
+            File.AppendAllText(copied, "edited in bin");
+            var recopied = DotNet.Run(consumer.Path, environment, "build", "-nologo", "-clp:NoSummary");
+            Assert.True(recopied.ExitCode == 0, recopied.ToString());
+            Assert.Contains("in the output folder", recopied.Output);
+            Assert.Contains("it is replaced with the packed model", recopied.Output);
+            Assert.Equal(ModelEntry(package), File.ReadAllBytes(copied));
         }
 
         [Fact]
