@@ -348,6 +348,20 @@ namespace MlOps.Build.Tasks
             return new string(chars);
         }
 
+#if NET8_0_OR_GREATER
+        public static string Lower(ReadOnlySpan<byte> bytes)
+        {
+            Span<char> chars = stackalloc char[bytes.Length * 2];
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                chars[2 * i] = Digit(bytes[i] >> 4);
+                chars[(2 * i) + 1] = Digit(bytes[i] & 0xF);
+            }
+
+            return new string(chars);
+        }
+#endif
+
         public static bool IsSha256(string text)
         {
             if (text.Length != 64)

@@ -51,9 +51,11 @@ namespace MlOps.Build.Tasks
         }
 
         /// <summary>The path of <paramref name="fullPath"/> below <paramref name="normalizedRoot"/> with '/', or null when it is not below it.</summary>
-        public static string? TryMakeRelative(string normalizedRoot, string fullPath)
+        public static string? TryMakeRelative(string normalizedRoot, string fullPath) => TryMakeRelativeFull(normalizedRoot, Path.GetFullPath(fullPath));
+
+        /// <summary>As <see cref="TryMakeRelative"/> for a path that is full and normalized already (from a directory listing).</summary>
+        internal static string? TryMakeRelativeFull(string normalizedRoot, string full)
         {
-            var full = Path.GetFullPath(fullPath);
             if (!full.StartsWith(normalizedRoot, PathComparison) || full.Length == normalizedRoot.Length)
             {
                 return null;

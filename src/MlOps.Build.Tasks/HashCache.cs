@@ -17,6 +17,7 @@ namespace MlOps.Build.Tasks
         private const string Header = "mlops-hash-cache 1";
         private readonly Dictionary<string, Entry> entries;
         private readonly string? originalText;
+        private bool changed;
 
         private HashCache(Dictionary<string, Entry> entries, string? originalText)
         {
@@ -77,8 +78,14 @@ namespace MlOps.Build.Tasks
             return false;
         }
 
-        public void Set(string fullPath, long size, long lastWriteTicks, string sha256) =>
-            entries[fullPath] = new Entry(size, lastWriteTicks, sha256);
+        public void Set(string fullPath, long size, long lastWriteTicks, string sha256)
+        {
+            if (!entries.TryGetValue(fullPath, out var old) || old.Size != size || old.LastWriteTicks != lastWriteTicks || !string.Equals(old.Sha256, sha256, StringComparison.Ordinal))
+            {
+                entries[fullPath] = new Entry(size, lastWriteTicks, sha256);
+                changed = true;
+            }
+        }
 
         /// <summary>Forgets every file not in <paramref name="keep"/>, so the cache does not grow forever.</summary>
         public void RetainOnly(ICollection<string> keep)
@@ -86,6 +93,7 @@ namespace MlOps.Build.Tasks
             foreach (var path in entries.Keys.Where(p => !keep.Contains(p)).ToList())
             {
                 entries.Remove(path);
+                changed = true;
             }
         }
 
@@ -104,9 +112,17 @@ namespace MlOps.Build.Tasks
             return builder.ToString();
         }
 
-        /// <summary>Saves when the content differs from what was loaded; returns true when it wrote.</summary>
+        /// <summary>
+        /// Saves when the content differs from what was loaded; returns true when it wrote. A cache loaded and
+        /// neither added to nor trimmed (every file hit) is not even serialized.
+        /// </summary>
         public bool Save(string path)
         {
+            if (!changed && originalText is not null)
+            {
+                return false;
+            }
+
             var text = Serialize();
             return !string.Equals(text, originalText, StringComparison.Ordinal) && AtomicFile.WriteIfChanged(path, text);
         }

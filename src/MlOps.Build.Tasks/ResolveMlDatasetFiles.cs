@@ -2,6 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+#if NET8_0_OR_GREATER
+using System.IO.Enumeration;
+#endif
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -91,13 +94,14 @@ namespace MlOps.Build.Tasks
 
                 name = name.Trim();
                 var found = isFolder
-                    ? EnumerateFolder(TrimSeparators(fullPath), spec, declaredFolders)
-                    : new[] { (Path: fullPath, IsLink: (File.GetAttributes(fullPath) & FileAttributes.ReparsePoint) != 0) };
+                    ? EnumerateFolder(TrimSeparators(Path.GetFullPath(fullPath)), spec, declaredFolders)
+                    : new[] { (Path: Path.GetFullPath(fullPath), IsLink: (File.GetAttributes(fullPath) & FileAttributes.ReparsePoint) != 0) };
                 var seen = false;
                 foreach (var (file, isLink) in found)
                 {
                     seen = true;
-                    var relative = DatasetPaths.TryMakeRelative(root, file);
+                    // Listed paths are full already; a declared file was made full above.
+                    var relative = DatasetPaths.TryMakeRelativeFull(root, file);
                     if (relative is null)
                     {
                         Log.LogMlOpsError(
@@ -107,7 +111,7 @@ namespace MlOps.Build.Tasks
                         continue;
                     }
 
-                    var item = new TaskItem(Path.GetFullPath(file));
+                    var item = new TaskItem(file);
                     item.SetMetadata("DatasetName", name);
                     item.SetMetadata("RelativePath", relative);
                     item.SetMetadata("DeclaredPath", declaredRelative);
@@ -145,37 +149,76 @@ namespace MlOps.Build.Tasks
             pending.Push(folder);
             while (pending.Count > 0)
             {
-                foreach (var entry in new DirectoryInfo(pending.Pop()).EnumerateFileSystemInfos())
+                foreach (var (path, isDirectory, isLink) in ListFolder(pending.Pop()))
                 {
-                    var isLink = (entry.Attributes & FileAttributes.ReparsePoint) != 0;
-                    if (entry is DirectoryInfo)
+                    if (isDirectory)
                     {
                         if (!isLink)
                         {
-                            pending.Push(entry.FullName);
+                            pending.Push(path);
                         }
-                        else if (!declaredFolders.Contains(TrimSeparators(entry.FullName)))
+                        else if (!declaredFolders.Contains(TrimSeparators(path)))
                         {
                             Log.LogMlOpsError(
                                 ErrorCodes.DatasetMissing,
                                 ProjectFile,
-                                $"The dataset folder '{spec}' contains '{entry.FullName}', a link to a folder. Links to folders are not followed (they can loop back or list files twice). Replace the link by the folder, or declare the link as an MlDataset item of its own.");
+                                $"The dataset folder '{spec}' contains '{path}', a link to a folder. Links to folders are not followed (they can loop back or list files twice). Replace the link by the folder, or declare the link as an MlDataset item of its own.");
                         }
                     }
-                    else if (isLink && !FileStamp.LinkTargetExists(entry.FullName))
+                    else if (isLink && !FileStamp.LinkTargetExists(path))
                     {
                         Log.LogMlOpsError(
                             ErrorCodes.DatasetMissing,
                             ProjectFile,
-                            $"The dataset folder '{spec}' contains '{entry.FullName}', a link to a file that does not exist. Restore its target or remove the link.");
+                            $"The dataset folder '{spec}' contains '{path}', a link to a file that does not exist. Restore its target or remove the link.");
                     }
                     else
                     {
-                        yield return (entry.FullName, isLink);
+                        yield return (path, isLink);
                     }
                 }
             }
         }
+
+#if NET8_0_OR_GREATER
+        /// <summary>Every entry, hidden ones too; an inaccessible folder throws (MLOPS502), as it does below.</summary>
+        private static readonly EnumerationOptions AllEntries = new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false };
+
+        private static readonly EnumerationOptions NoLinks = new EnumerationOptions { AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = false };
+
+        /// <summary>
+        /// The entries of one folder (full path, folder or not, link or not) from the directory listing alone: no
+        /// entry's attributes are read, which costs a stat (and a geteuid) per file on Unix. A link is what the
+        /// listing without reparse points leaves out (that filter uses the entry type the listing gives); only a link
+        /// costs a stat, of its target, to know whether it leads to a folder.
+        /// </summary>
+        private static List<(string Path, bool IsDirectory, bool IsLink)> ListFolder(string folder)
+        {
+            var entries = new FileSystemEnumerable<(string Path, bool IsDirectory, bool IsLink)>(
+                folder,
+                (ref FileSystemEntry entry) => (entry.ToFullPath(), entry.IsDirectory, false),
+                NoLinks).ToList();
+            var all = 0;
+            foreach (var _ in new FileSystemEnumerable<bool>(folder, (ref FileSystemEntry entry) => true, AllEntries))
+            {
+                all++;
+            }
+
+            if (all != entries.Count)
+            {
+                var plain = new HashSet<string>(entries.Select(e => e.Path), StringComparer.Ordinal);
+                entries.AddRange(
+                    new FileSystemEnumerable<(string Path, bool IsDirectory, bool IsLink)>(folder, (ref FileSystemEntry entry) => (entry.ToFullPath(), entry.IsDirectory, true), AllEntries)
+                        .Where(e => !plain.Contains(e.Path)));
+            }
+
+            return entries;
+        }
+#else
+        private static IEnumerable<(string Path, bool IsDirectory, bool IsLink)> ListFolder(string folder) =>
+            new DirectoryInfo(folder).EnumerateFileSystemInfos()
+                .Select(entry => (entry.FullName, entry is DirectoryInfo, (entry.Attributes & FileAttributes.ReparsePoint) != 0));
+#endif
 
         private static string TrimSeparators(string path) =>
             path.Length > 1 ? path.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) : path;

@@ -65,5 +65,20 @@ namespace MlOps.Analyzers.Tests
             Assert.All(result.RegisteredActions, pair => Assert.Equal(0, pair.Value));
             Assert.DoesNotContain(result.Findings.Keys, id => id.StartsWith("MLOPS", StringComparison.Ordinal));
         }
+    
+        [Fact]
+        public void SdkHash_OnATinyDataset_LocksTheHashesOpenSslGives()
+        {
+            // The `hash` subcommand in one round: the SDK's tasks and openssl over 2 MiB and 50 small files.
+            var problems = new List<string>();
+            using var data = SdkData.Create(2 << 20, 50, 10 << 10);
+
+            var results = SdkBenchmark.Hash(data, rounds: 1, warmUp: false, _ => { }, problems);
+
+            Assert.True(problems.Count == 0, string.Join("\n", problems));
+            Assert.Equal(new[] { 1, 50 }, results.Select(r => r.FilesHashed));
+            Assert.Equal(new[] { 2L << 20, 50L * (10 << 10) }, results.Select(r => r.BytesHashed));
+            Assert.All(results, r => Assert.True(r.MedianSdk > TimeSpan.Zero && r.MedianReference > TimeSpan.Zero));
+        }
     }
 }

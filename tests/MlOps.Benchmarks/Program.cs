@@ -10,12 +10,16 @@ using MlOps.Benchmarks;
 //   MlOps.Benchmarks build [--files 500] [--no-ml-files 500] [--rounds 7] [--source package|dll] [--server] [--noop]
 //   MlOps.Benchmarks all [--files 100,500,2000] [--build-files 500] [--no-ml-files 500] [--reps 5] [--rounds 7] [--source ...] [--server]
 //                                            the in-process part, then the builds, one report
+//   MlOps.Benchmarks hash [--big-mib 1024] [--files 10000] [--file-kib 10] [--rounds 7] [--parallelism 0]
+//                                            MlOps.Sdk's dataset hashing in process against openssl
+//   MlOps.Benchmarks noop [--files 10000] [--file-kib 10] [--rounds 7]
+//                                            no-op dotnet build with a declared dataset, with and without MlOps.Sdk
 //   MlOps.Benchmarks smoke                    one tiny iteration of each; non-zero exit on any problem
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.Error.WriteLine("usage: MlOps.Benchmarks generate|analyzers|build|all|smoke [options] (see docs/performance.md)");
+    Console.Error.WriteLine("usage: MlOps.Benchmarks generate|analyzers|build|all|hash|noop|smoke [options] (see docs/performance.md)");
     return 2;
 }
 
@@ -74,6 +78,38 @@ try
             return results.Any(r => r.Problems.Count > 0) ? 1 : 0;
         }
 
+        case "hash":
+        {
+            var report = new StringBuilder();
+            report.Append(Report.Machine(Load()));
+            var problems = new List<string>();
+            var rounds = options.Int("rounds", 7);
+            List<HashComparison> results;
+            Log($"writing {options.Int("big-mib", 1024)} MiB and {options.Int("files", 10000)} files of {options.Int("file-kib", 10)} KiB");
+            using (var data = SdkData.Create((long)options.Int("big-mib", 1024) << 20, options.Int("files", 10000), options.Int("file-kib", 10) << 10))
+            {
+                results = SdkBenchmark.Hash(data, rounds, warmUp: true, Log, problems, options.Int("parallelism", 0));
+            }
+
+            report.Append(Report.Hashing(results, rounds, problems));
+            report.AppendLine().AppendLine($"Load average at the end: {Load()}");
+            Console.WriteLine(report);
+            return problems.Count == 0 ? 0 : 1;
+        }
+
+        case "noop":
+        {
+            var report = new StringBuilder();
+            report.Append(Report.Machine(Load()));
+            var problems = new List<string>();
+            var rounds = options.Int("rounds", 7);
+            var result = SdkBenchmark.NoOp(options.Int("files", 10000), options.Int("file-kib", 10) << 10, rounds, Log, problems);
+            report.Append(Report.NoOp(result, problems));
+            report.AppendLine().AppendLine($"Load average at the end: {Load()}");
+            Console.WriteLine(report);
+            return problems.Count == 0 ? 0 : 1;
+        }
+
         case "driver":
         {
             // Not part of the report: the experiment behind docs/performance.md section 5.
@@ -104,6 +140,18 @@ try
                     problems.Add($"the build with the analyzers reported {comparison.FindingsWith} MLOPS warnings, without {comparison.FindingsWithout}");
                 }
             }
+
+            // MlOps.Sdk: hashing checked against openssl, and a no-op build that reads nothing.
+            using (var data = SdkData.Create(4 << 20, 200, 10 << 10))
+            {
+                foreach (var h in SdkBenchmark.Hash(data, rounds: 1, warmUp: false, Log, problems))
+                {
+                    Console.WriteLine($"hash, {h.Name}: SDK {h.MedianSdk.TotalMilliseconds:0.0} ms, {h.Baseline} {h.MedianReference.TotalMilliseconds:0.0} ms");
+                }
+            }
+
+            var noOp = SdkBenchmark.NoOp(files: 200, fileSize: 10 << 10, rounds: 1, Log, problems);
+            Console.WriteLine($"no-op build, {noOp.Files} files: without {noOp.MedianWithout.TotalSeconds:0.00} s, with MlOps.Sdk {noOp.MedianWith.TotalSeconds:0.00} s; {noOp.UpToDateMessage}");
 
             foreach (var problem in problems)
             {
@@ -292,6 +340,39 @@ internal static class Report
             s.AppendLine($"{c.Name}, a no-op operation analyzer alone (no MlOps analyzers): wall {Stats.Median(c.NoOp).TotalSeconds:0.00} s, CPU {noOpCpu.TotalSeconds:0.00} s, CPU ratio to without {noOpCpu.TotalMilliseconds / c.MedianCpuWithout.TotalMilliseconds:0.000}; MlOps analyzers over the no-op analyzer: CPU ratio {c.MedianCpuWith.TotalMilliseconds / noOpCpu.TotalMilliseconds:0.000}.");
         }
 
+        return s.ToString();
+    }
+
+    public static string Hashing(IReadOnlyList<HashComparison> results, int rounds, IReadOnlyList<string> problems)
+    {
+        var s = new StringBuilder();
+        s.AppendLine($"Dataset hashing, first build (ResolveMlDatasetFiles + LockMlDatasets in process, no hash cache, lock written) against openssl; medians of {rounds} alternating rounds after a warm-up of each (page cache warm); wall time and CPU time:");
+        s.AppendLine();
+        s.AppendLine("| data | baseline | SDK time | baseline time | SDK throughput | baseline throughput | SDK speed-up (medians) | paired speed-up | SDK CPU | baseline CPU |");
+        s.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var r in results)
+        {
+            s.AppendLine($"| {r.Name}: {r.Files} files, {r.Bytes / 1048576.0:0} MiB | `{r.Baseline}` | {Ms(r.MedianSdk)} | {Ms(r.MedianReference)} | {HashComparison.MegabytesPerSecond(r.Bytes, r.MedianSdk):0} MB/s | {HashComparison.MegabytesPerSecond(r.Bytes, r.MedianReference):0} MB/s | {r.Speedup:0.00}x | {r.PairedSpeedup:0.00}x | {Ms(r.MedianSdkCpu)} | {Ms(r.MedianReferenceCpu)} |");
+        }
+
+        s.AppendLine();
+        s.AppendLine(problems.Count == 0 ? "Checks: every hash in the SDK's lock equals openssl's; the SDK reported every file and byte hashed." : "PROBLEMS: " + string.Join("; ", problems));
+        return s.ToString();
+    }
+
+    public static string NoOp(NoOpComparison r, IReadOnlyList<string> problems)
+    {
+        var s = new StringBuilder();
+        s.AppendLine($"`dotnet build --no-restore` of a net10.0 library with {r.Files} files of {r.Bytes / r.Files / 1024} KiB in data/, declared `<MlDataset Include=\"data/\" />` with MlOps.Sdk, and the same project without the SDK; medians of {r.Rounds} alternating rounds after a first and a second build of each:");
+        s.AppendLine();
+        s.AppendLine("| build | without MlOps.Sdk | with MlOps.Sdk | ratio (medians) | paired ratio |");
+        s.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        s.AppendLine($"| first build (compiles; with the SDK: hashes every file, writes the lock) | {r.FirstWithout.TotalSeconds:0.00} s | {r.FirstWith.TotalSeconds:0.00} s | {r.FirstWith / r.FirstWithout:0.000} | |");
+        s.AppendLine($"| no-op | {r.MedianWithout.TotalSeconds:0.000} s | {r.MedianWith.TotalSeconds:0.000} s | {r.Ratio:0.000} | {r.PairedRatio:0.000} |");
+        s.AppendLine($"| no-op, the hashing target made to run (stamp deleted: hash cache hits) | {r.MedianWithout.TotalSeconds:0.000} s | {r.MedianWithTargetRun.TotalSeconds:0.000} s | {r.TargetRunRatio:0.000} | {r.PairedTargetRunRatio:0.000} |");
+        s.AppendLine();
+        s.AppendLine($"Logs: no-op `{r.UpToDateMessage}`; target run `{r.CacheHitMessage}`.");
+        s.AppendLine(problems.Count == 0 ? "Checks: both logs say 0 bytes read; the lock and the hash cache were not rewritten." : "PROBLEMS: " + string.Join("; ", problems));
         return s.ToString();
     }
 

@@ -83,6 +83,67 @@ namespace MlOps.Build.Tasks.Tests
         }
 
         [Fact]
+        public void Hash_OfSmallFilesOfEverySizeUpToTheBuffer_MatchesTheOneShotHash()
+        {
+            // The small-file path (read in one go, hashed in one call) and its boundaries: empty, one byte, the buffer.
+            using var dir = new TempFolder();
+            var buffer = new byte[FileHasher.BufferSize];
+            using var incremental = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            foreach (var size in new[] { 0, 1, 10 * 1024, FileHasher.BufferSize - 1, FileHasher.BufferSize, FileHasher.BufferSize + 1 })
+            {
+                var bytes = new byte[size];
+                new Random(size).NextBytes(bytes);
+                var path = dir.Combine($"f{size}.bin");
+                File.WriteAllBytes(path, bytes);
+
+                var (sha, stamp) = FileHasher.Hash(path, null, buffer, incremental, CancellationToken.None, out var read);
+
+                Assert.Equal(Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant(), sha);
+                Assert.Equal(size, read);
+                Assert.Equal(size, stamp.Size);
+            }
+        }
+
+        [Fact]
+        public void Hash_OfAFileThatIsGoneWhenOpened_ThrowsFileNotFound()
+        {
+            using var dir = new TempFolder();
+            var path = dir.Write("gone.txt", "abc");
+            var stamp = FileStamp.Of(path);
+            File.Delete(path);
+            using var incremental = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+            Assert.Throws<FileNotFoundException>(() => FileHasher.Hash(path, stamp, new byte[FileHasher.BufferSize], incremental, CancellationToken.None, out _));
+        }
+
+        [Fact]
+        public void HashCache_HitOnEveryFile_IsNotRewritten_ButAChangedEntryIs()
+        {
+            using var dir = new TempFolder();
+            var cachePath = dir.Combine("hashes.cache");
+            var cache = HashCache.Load(cachePath);
+            cache.Set("/data/a", 1, 2, new string('a', 64));
+            cache.Set("/data/b", 1, 2, new string('b', 64));
+            Assert.True(cache.Save(cachePath));
+
+            var hit = HashCache.Load(cachePath);
+            hit.Set("/data/a", 1, 2, new string('a', 64));
+            hit.RetainOnly(new[] { "/data/a", "/data/b" });
+            Assert.False(hit.Save(cachePath));
+
+            var changed = HashCache.Load(cachePath);
+            changed.Set("/data/a", 1, 3, new string('c', 64));
+            Assert.True(changed.Save(cachePath));
+            Assert.True(HashCache.Load(cachePath).TryGet("/data/a", 1, 3, out var sha));
+            Assert.Equal(new string('c', 64), sha);
+
+            var trimmed = HashCache.Load(cachePath);
+            trimmed.RetainOnly(new[] { "/data/a" });
+            Assert.True(trimmed.Save(cachePath));
+            Assert.Equal(1, HashCache.Load(cachePath).Count);
+        }
+
+        [Fact]
         public void HashCache_ThatIsCorrupt_IsIgnored()
         {
             using var dir = new TempFolder();

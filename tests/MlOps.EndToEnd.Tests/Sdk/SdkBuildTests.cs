@@ -41,6 +41,7 @@ namespace MlOps.EndToEnd.Tests.Sdk
             Assert.Contains("build/MlOps.Sdk.props", entries);
             Assert.Contains("build/MlOps.Sdk.targets", entries);
             Assert.Contains("tasks/netstandard2.0/MlOps.Build.Tasks.dll", entries);
+            Assert.Contains("tasks/net8.0/MlOps.Build.Tasks.dll", entries);
             Assert.Contains("analyzers/dotnet/cs/MlOps.Analyzers.dll", entries);
             Assert.Contains("analyzers/dotnet/cs/MlOps.Analyzers.CodeFixes.dll", entries);
             Assert.Contains("Sdk/MlOps.Analyzers.AnalysisLevel.targets", entries);
