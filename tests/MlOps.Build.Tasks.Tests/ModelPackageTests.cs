@@ -369,7 +369,7 @@ namespace MlOps.Build.Tasks.Tests
             var once = Rewrite(Pack().PackagePath!, "one.nupkg", replace: ("models/model.zip", TamperedModel()), remove: "_rels/.rels");
             var twice = Rewrite(once, "two.nupkg", add: ("notes.txt", new byte[] { 1 }));
 
-            var messages = VerifyErrors(twice).Select(e => e.Message).ToList();
+            var messages = VerifyErrors(twice).Select(e => e.Message ?? string.Empty).ToList();
             Assert.Equal(3, messages.Count(m => m.StartsWith("entry '", StringComparison.Ordinal)));
             Assert.Contains(messages, m => m.Contains("'models/model.zip' was altered"));
             Assert.Contains(messages, m => m.Contains("'_rels/.rels' is missing"));
@@ -573,7 +573,7 @@ namespace MlOps.Build.Tasks.Tests
             var error = Assert.Single(engine.Errors);
             Assert.Equal("MLOPS510", error.Code);
             Assert.Null(task.PackagePath);
-            return error.Message;
+            return error.Message ?? string.Empty;
         }
 
         private string PackErrorOverReadOnly(string existing)
@@ -585,7 +585,7 @@ namespace MlOps.Build.Tasks.Tests
             Assert.False(task.Execute());
             var error = Assert.Single(engine.Errors);
             Assert.Equal("MLOPS510", error.Code);
-            return error.Message;
+            return error.Message ?? string.Empty;
         }
 
         private List<BuildErrorEventArgs> VerifyErrors(string package)
