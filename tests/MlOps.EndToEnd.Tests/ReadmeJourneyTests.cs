@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Security;
+using System.Text.RegularExpressions;
+using Xunit.Abstractions;
+
+namespace MlOps.EndToEnd.Tests
+{
+    /// <summary>
+    /// The README's journey, run as written on a copy of the repository's tracked files (nothing built, no packages
+    /// packed): the main job (train the sample), then pack and verify its model, then the consumer sample predicts
+    /// with it. The commands are read from the README, so the README and this test cannot drift apart.
+    /// </summary>
+    public class ReadmeJourneyTests
+    {
+        private readonly ITestOutputHelper output;
+
+        public ReadmeJourneyTests(ITestOutputHelper output) => this.output = output;
+
+        [Fact]
+        public void TheReadmeCommands_OnACopyOfTheRepository_TrainPackVerifyAndServeTheModel()
+        {
+            var commands = ReadmeCommands();
+            Assert.Equal(3, commands.Count);
+            Assert.Contains("-t:MlTrain", commands[0]);
+            Assert.Contains("MlPack", commands[1]);
+            Assert.Contains("SentimentAnalysis.Consumer", commands[2]);
+
+            using var copy = new TempDirectory("mlops-readme-");
+            CopyTrackedFiles(LocalFeed.RepositoryRoot, copy.Path);
+            // The machine's package folder as a fallback (Microsoft.ML is not copied again); the model package is
+            // extracted into a folder of this test's own.
+            var packages = Path.Combine(copy.Path, ".packages");
+            var config = Path.Combine(copy.Path, "NuGet.config");
+            var machinePackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } set
+                ? set
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+            if (Directory.Exists(machinePackages))
+            {
+                File.WriteAllText(config, File.ReadAllText(config).Replace(
+                    "</configuration>",
+                    $"  <fallbackPackageFolders>\n    <add key=\"machine\" value=\"{SecurityElement.Escape(machinePackages)}\" />\n  </fallbackPackageFolders>\n</configuration>"));
+            }
+
+            var results = new List<string>();
+            foreach (var command in commands)
+            {
+                var (exitCode, text, elapsed) = Bash(copy.Path, command, packages);
+                output.WriteLine($"{command}: exit {exitCode} after {elapsed.TotalSeconds:0} s");
+                Assert.True(exitCode == 0, $"{command}\nexit {exitCode}\n{text}");
+                results.Add(text);
+            }
+
+            var runId = Regex.Match(results[0], @"MlOps\.Sdk: run (\d{8}-\d{6}-\d{3}-[0-9a-f]{6}) finished in ").Groups[1].Value;
+            Assert.NotEmpty(runId);
+            Assert.True(File.Exists(Path.Combine(copy.Path, "samples", "SentimentAnalysis", "runs", runId, "model.zip")));
+            Assert.Contains($"MlOps.Sdk: packed run {runId} as SentimentAnalysis.Model 1.0.0-run.{runId}", results[1]);
+            Assert.Matches(@"SentimentAnalysis\.Model\.1\.0\.0-run\.[0-9a-f-]+\.nupkg verified: \d+ entries match mlmodel\.json, model content digest [0-9a-f]{64}", results[1]);
+            Assert.Matches(@"(?m)^positive \(0\.\d{3}\): ", results[2]);
+            Assert.Matches(@"(?m)^negative \(0\.\d{3}\): ", results[2]);
+        }
+
+        /// <summary>The `dotnet` lines of the README's "Two commands" section (its two bash blocks), except the test command.</summary>
+        private static List<string> ReadmeCommands()
+        {
+            var readme = File.ReadAllText(Path.Combine(LocalFeed.RepositoryRoot, "README.md"));
+            var start = readme.IndexOf("## Two commands", StringComparison.Ordinal);
+            Assert.True(start >= 0, "README has no '## Two commands' section");
+            var end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+            var section = readme.Substring(start, (end < 0 ? readme.Length : end) - start);
+            return Regex.Matches(section, "```bash\n(.*?)```", RegexOptions.Singleline)
+                .SelectMany(m => m.Groups[1].Value.Split('\n'))
+                .Select(l => l.Trim())
+                .Where(l => l.StartsWith("dotnet ", StringComparison.Ordinal) && !l.StartsWith("dotnet test", StringComparison.Ordinal))
+                .Select(l => Regex.Replace(l, @"\s+#.*$", string.Empty))
+                .ToList();
+        }
+
+        private static void CopyTrackedFiles(string repository, string target)
+        {
+            var start = new ProcessStartInfo("git") { WorkingDirectory = repository, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in new[] { "ls-files", "-z", "--cached" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var git = Process.Start(start)!;
+            var files = git.StandardOutput.ReadToEnd().Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            git.WaitForExit();
+            Assert.True(git.ExitCode == 0 && files.Length > 100, "git ls-files failed: " + git.StandardError.ReadToEnd());
+            foreach (var file in files)
+            {
+                var source = Path.Combine(repository, file);
+                if (!File.Exists(source))
+                {
+                    continue;
+                }
+
+                var destination = Path.Combine(target, file);
+                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                File.Copy(source, destination);
+            }
+        }
+
+        private static (int ExitCode, string Output, TimeSpan Elapsed) Bash(string directory, string command, string packages)
+        {
+            var start = DotNet.StartInfo(directory, new Dictionary<string, string> { ["NUGET_PACKAGES"] = packages });
+            start.FileName = "bash";
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(command);
+            var stopwatch = Stopwatch.StartNew();
+            using var process = Process.Start(start)!;
+            var stderr = process.StandardError.ReadToEndAsync();
+            var stdout = process.StandardOutput.ReadToEnd();
+            if (!process.WaitForExit((int)TimeSpan.FromMinutes(10).TotalMilliseconds))
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            process.WaitForExit();
+            return (process.ExitCode, stdout + stderr.Result, stopwatch.Elapsed);
+        }
+    }
+}
