@@ -207,11 +207,12 @@ namespace MlOps.Build.Tasks.Runs
             {
                 Log.LogMessage(
                     MessageImportance.High,
-                    "MlOps.Sdk: run {0} finished in {1} s: {2}{3}",
+                    "MlOps.Sdk: run {0} finished in {1} s: {2}{3}{4}",
                     RunId,
                     duration,
                     Path.Combine(shownFolder, RunProtocol.RecordFileName),
-                    record.Metrics.Count == 0 ? string.Empty : " (" + string.Join(", ", record.Metrics.Select(m => m.Key + " " + m.Value.ToString("0.####", CultureInfo.InvariantCulture))) + ")");
+                    record.Metrics.Count == 0 ? string.Empty : " (" + string.Join(", ", record.Metrics.Select(m => m.Key + " " + m.Value.ToString("0.####", CultureInfo.InvariantCulture))) + ")",
+                    string.Concat(record.Models.Where(m => m.ContentDigest is not null).Select(m => "; model " + m.Path + " content digest " + m.ContentDigest!.Substring(0, 12))));
                 return !Log.HasLoggedErrors;
             }
 

@@ -47,6 +47,7 @@ namespace MlOps.EndToEnd.Tests.Sdk
             Assert.Equal(digests[0].Digest, digests[1].Digest);
             Assert.Contains($"MlOps.Sdk: reproducible: runs {ids[0]} and {ids[1]} produced the same model model.zip (content digest {digests[0].Digest}", sample.Training.Output);
             Assert.DoesNotContain("MLOPS513", sample.Training.Output);
+            Assert.Contains($"; model model.zip content digest {digests[0].Digest[..12]}", sample.Training.Output);
         }
 
         [Fact]
