@@ -80,8 +80,10 @@ public static partial class SdkBenchmark
     /// (the model stored, as MlPack stores it), <see cref="VerifyMlPackage"/> in process on the package, and,
     /// when <paramref name="build"/>, the whole <c>dotnet build -t:MlPack</c> of the project (SDK imported from
     /// source). Every package must be byte-identical to the first, verify, and carry the model's content digest.
+    /// <paramref name="recordDigest"/> false writes a run record without the content digest (one whose model could not
+    /// be read as a zip when the run ended): MlPack then computes it, inflating every entry.
     /// </summary>
-    public static List<PackComparison> Pack(int[] sizesMb, int rounds, bool warmUp, bool build, Action<string> log, List<string> problems)
+    public static List<PackComparison> Pack(int[] sizesMb, int rounds, bool warmUp, bool build, Action<string> log, List<string> problems, bool recordDigest = true)
     {
         var results = new List<PackComparison>();
         foreach (var size in sizesMb)
@@ -89,7 +91,7 @@ public static partial class SdkBenchmark
             var root = Path.Combine(Path.GetTempPath(), "mlops-pack-bench-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6]);
             try
             {
-                results.Add(PackOne(root, size, rounds, warmUp, build, log, problems));
+                results.Add(PackOne(root, size, rounds, warmUp, build, log, problems, recordDigest));
             }
             finally
             {
@@ -100,21 +102,21 @@ public static partial class SdkBenchmark
         return results;
     }
 
-    private static PackComparison PackOne(string root, int sizeMb, int rounds, bool warmUp, bool build, Action<string> log, List<string> problems)
+    private static PackComparison PackOne(string root, int sizeMb, int rounds, bool warmUp, bool build, Action<string> log, List<string> problems, bool recordDigest)
     {
         var project = Path.Combine(root, "project");
         var runDirectory = Path.Combine(project, "runs", PackRunId);
         Directory.CreateDirectory(runDirectory);
         var model = Path.Combine(runDirectory, "model.zip");
         var (entries, uncompressed) = WriteModel(model, (long)sizeMb * 1_000_000, new Random(8));
-        WriteRunRecord(runDirectory, model);
+        var expectedDigest = ContentDigest(model);
+        WriteRunRecord(runDirectory, model, recordDigest ? expectedDigest : null);
         var modelBytes = new FileInfo(model).Length;
         log($"pack: model of {modelBytes / 1e6:0.0} MB ({entries} entries, {uncompressed / 1e6:0.0} MB uncompressed)");
 
         // The first package: the reference for every later one, and the files the zip baseline compresses.
         PackOnce(project, Path.Combine(root, "first"), out var referencePath, out var digest);
         var referenceHash = FileHash(referencePath);
-        var expectedDigest = ContentDigest(model);
         if (digest != expectedDigest)
         {
             problems.Add($"{sizeMb} MB: MlPack gave the content digest {digest}, the model's is {expectedDigest}");
@@ -309,8 +311,11 @@ public static partial class SdkBenchmark
         return (texts.Length + 1, uncompressed);
     }
 
-    /// <summary>run.json of a finished run that logged <paramref name="model"/> (the fields RunRecord writes), and its copy of the dataset lock.</summary>
-    private static void WriteRunRecord(string runDirectory, string model)
+    /// <summary>
+    /// run.json of a finished run that logged <paramref name="model"/> (the fields RunRecord writes; the SDK records the
+    /// model's content digest when the run ends, null when it could not), and its copy of the dataset lock.
+    /// </summary>
+    private static void WriteRunRecord(string runDirectory, string model, string? contentDigest)
     {
         using (var stream = new FileStream(Path.Combine(runDirectory, "run.json"), FileMode.Create))
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -367,7 +372,15 @@ public static partial class SdkBenchmark
             json.WriteString("path", "model.zip");
             json.WriteNumber("size", new FileInfo(model).Length);
             json.WriteString("sha256", FileHash(model));
-            json.WriteNull("contentDigest");
+            if (contentDigest is null)
+            {
+                json.WriteNull("contentDigest");
+            }
+            else
+            {
+                json.WriteString("contentDigest", contentDigest);
+            }
+
             json.WriteStartArray("inputs");
             json.WriteStartObject();
             json.WriteString("name", "Text");
