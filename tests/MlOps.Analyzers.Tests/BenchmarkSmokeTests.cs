@@ -80,5 +80,20 @@ namespace MlOps.Analyzers.Tests
             Assert.Equal(new[] { 2L << 20, 50L * (10 << 10) }, results.Select(r => r.BytesHashed));
             Assert.All(results, r => Assert.True(r.MedianSdk > TimeSpan.Zero && r.MedianReference > TimeSpan.Zero));
         }
+
+        [Fact]
+        public void SdkPack_OnA1MbModel_WritesAPackageThatVerifies_AndZipsTheSameFiles()
+        {
+            // The `pack` subcommand in one round, without the dotnet build part: MlPack, zip and MlVerifyPackage.
+            var problems = new List<string>();
+
+            var result = Assert.Single(SdkBenchmark.Pack(new[] { 1 }, rounds: 1, warmUp: false, build: false, _ => { }, problems));
+
+            Assert.True(problems.Count == 0, string.Join("\n", problems));
+            Assert.InRange(result.ModelBytes, 800_000, 1_200_000);
+            Assert.Equal(64, result.ContentDigest.Length);
+            Assert.True(result.PackageBytes > result.ModelBytes && result.ZipBytes > result.ModelBytes, $"package {result.PackageBytes}, zip {result.ZipBytes}, model {result.ModelBytes} bytes");
+            Assert.True(result.MedianPack > TimeSpan.Zero && result.MedianZip > TimeSpan.Zero && result.MedianVerify > TimeSpan.Zero);
+        }
     }
 }

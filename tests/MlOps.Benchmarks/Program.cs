@@ -14,12 +14,15 @@ using MlOps.Benchmarks;
 //                                            MlOps.Sdk's dataset hashing in process against openssl
 //   MlOps.Benchmarks noop [--files 10000] [--file-kib 10] [--rounds 7]
 //                                            no-op dotnet build with a declared dataset, with and without MlOps.Sdk
+//   MlOps.Benchmarks pack [--sizes 10,100] [--rounds 5] [--no-build] [--no-recorded-digest]
+//                                            MlPack and MlVerifyPackage in process against zip of the same files,
+//                                            and dotnet build -t:MlPack (the whole build, MSBuild's fixed cost included)
 //   MlOps.Benchmarks smoke                    one tiny iteration of each; non-zero exit on any problem
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.Error.WriteLine("usage: MlOps.Benchmarks generate|analyzers|build|all|hash|noop|smoke [options] (see docs/performance.md)");
+    Console.Error.WriteLine("usage: MlOps.Benchmarks generate|analyzers|build|all|hash|noop|pack|smoke [options] (see docs/performance.md)");
     return 2;
 }
 
@@ -110,6 +113,19 @@ try
             return problems.Count == 0 ? 0 : 1;
         }
 
+        case "pack":
+        {
+            var report = new StringBuilder();
+            report.Append(Report.Machine(Load()));
+            var problems = new List<string>();
+            var rounds = options.Int("rounds", 5);
+            var results = SdkBenchmark.Pack(options.Ints("sizes", new[] { 10, 100 }), rounds, warmUp: true, build: !options.Flag("no-build"), Log, problems, recordDigest: !options.Flag("no-recorded-digest"));
+            report.Append(Report.Pack(results, rounds, problems));
+            report.AppendLine().AppendLine($"Load average at the end: {Load()}");
+            Console.WriteLine(report);
+            return problems.Count == 0 ? 0 : 1;
+        }
+
         case "driver":
         {
             // Not part of the report: the experiment behind docs/performance.md section 5.
@@ -152,6 +168,12 @@ try
 
             var noOp = SdkBenchmark.NoOp(files: 200, fileSize: 10 << 10, rounds: 1, Log, problems);
             Console.WriteLine($"no-op build, {noOp.Files} files: without {noOp.MedianWithout.TotalSeconds:0.00} s, with MlOps.Sdk {noOp.MedianWith.TotalSeconds:0.00} s; {noOp.UpToDateMessage}");
+
+            // MlPack: a 1 MB model packed, zipped and verified once; the package must verify.
+            foreach (var p in SdkBenchmark.Pack(new[] { 1 }, rounds: 1, warmUp: false, build: false, Log, problems))
+            {
+                Console.WriteLine($"pack, {p.ModelBytes / 1e6:0.0} MB model: MlPack {p.MedianPack.TotalMilliseconds:0.0} ms, zip {p.MedianZip.TotalMilliseconds:0.0} ms, verify {p.MedianVerify.TotalMilliseconds:0.0} ms");
+            }
 
             foreach (var problem in problems)
             {
@@ -373,6 +395,39 @@ internal static class Report
         s.AppendLine();
         s.AppendLine($"Logs: no-op `{r.UpToDateMessage}`; target run `{r.CacheHitMessage}`.");
         s.AppendLine(problems.Count == 0 ? "Checks: both logs say 0 bytes read; the lock and the hash cache were not rewritten." : "PROBLEMS: " + string.Join("; ", problems));
+        return s.ToString();
+    }
+
+    public static string Pack(IReadOnlyList<PackComparison> results, int rounds, IReadOnlyList<string> problems)
+    {
+        var s = new StringBuilder();
+        s.AppendLine($"MlPack and MlVerifyPackage in process against `zip -q -X -r` of the files the package holds (extracted once), and `zip -n .zip` (the model stored, as MlPack stores it); medians of {rounds} rounds in rotating order after a warm-up of each (page cache warm); wall time and CPU time; MB/s of model bytes:");
+        s.AppendLine();
+        s.AppendLine("| model | package / zip / zip -n size | MlPack | zip | zip -n .zip | MlVerifyPackage | MlPack / zip (paired) | MlPack / zip -n (paired) | Verify / zip (paired) | CPU: MlPack, zip, zip -n, Verify | CPU ratio MlPack / zip, / zip -n, Verify / zip |");
+        s.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var r in results)
+        {
+            string Rate(TimeSpan t) => $"{Ms(t)} ({r.ModelBytes / 1e6 / t.TotalSeconds:0} MB/s)";
+            s.AppendLine($"| {r.ModelBytes / 1e6:0.0} MB zip, {r.ModelEntries} entries, {r.ModelUncompressedBytes / 1e6:0.0} MB inside | {r.PackageBytes / 1e6:0.00} / {r.ZipBytes / 1e6:0.00} / {r.ZipStoredBytes / 1e6:0.00} MB | {Rate(r.MedianPack)} | {Rate(r.MedianZip)} | {Rate(r.MedianZipStored)} | {Rate(r.MedianVerify)} | {r.PackRatio:0.00} ({r.PairedPackRatio:0.00}) | {r.PackStoredRatio:0.00} ({r.PairedPackStoredRatio:0.00}) | {r.VerifyRatio:0.00} ({r.PairedVerifyRatio:0.00}) | {Ms(r.MedianPackCpu)}, {Ms(r.MedianZipCpu)}, {Ms(r.MedianZipStoredCpu)}, {Ms(r.MedianVerifyCpu)} | {r.PackCpuRatio:0.00}, {r.PackStoredCpuRatio:0.00}, {r.VerifyCpuRatio:0.00} |");
+        }
+
+        if (results.Any(r => r.Build.Count > 0))
+        {
+            s.AppendLine();
+            s.AppendLine("`dotnet build -t:MlPack --no-restore` of the project (MlOps.Sdk imported from source, tasks from the harness's output; a fresh MSBuild process each time), in the same rounds:");
+            s.AppendLine();
+            s.AppendLine("| model | dotnet build -t:MlPack | of which MlPack in process (median) | fixed cost (build - MlPack) | build CPU (process tree) |");
+            s.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+            foreach (var r in results.Where(r => r.Build.Count > 0))
+            {
+                s.AppendLine($"| {r.ModelBytes / 1e6:0.0} MB | {Ms(r.MedianBuild)} | {Ms(r.MedianPack)} | {Ms(r.MedianBuild - r.MedianPack)} | {Ms(r.MedianBuildCpu)} |");
+            }
+        }
+
+        s.AppendLine();
+        s.AppendLine(problems.Count == 0
+            ? $"Checks: every package byte-identical to the first (in process{(results.Any(r => r.Build.Count > 0) ? " and from dotnet build" : string.Empty)}), verified by MlVerifyPackage, with the model's content digest."
+            : "PROBLEMS: " + string.Join("; ", problems));
         return s.ToString();
     }
 

@@ -131,7 +131,7 @@ public sealed record NoOpComparison(
 /// and no-op builds (<c>dotnet build --no-restore</c> of a project declaring a dataset, against the same project without
 /// the SDK).
 /// </summary>
-public static class SdkBenchmark
+public static partial class SdkBenchmark
 {
     /// <summary>
     /// Times, per round and in alternating order, the SDK hashing the large file and the small-file tree (a first
@@ -366,7 +366,7 @@ public static class SdkBenchmark
         return line ?? string.Empty;
     }
 
-    private static string ProjectFile(bool sdk)
+    private static string ProjectFile(bool sdk, string sdkItems = "    <MlDataset Include=\"data/\" />\n")
     {
         var repo = BuildBenchmark.RepositoryRoot;
         string Escape(string path) => SecurityElement.Escape(path)!;
@@ -382,7 +382,7 @@ public static class SdkBenchmark
                 <Import Project="{Escape(Path.Combine(repo, "sdk", "MlOps.Sdk", "Sdk", "Sdk.props"))}" />
               """
             : string.Empty;
-        var items = sdk ? "  <ItemGroup>\n    <MlDataset Include=\"data/\" />\n  </ItemGroup>\n" : string.Empty;
+        var items = sdk && sdkItems.Length > 0 ? "  <ItemGroup>\n" + sdkItems + "  </ItemGroup>\n" : string.Empty;
         var targets = sdk ? $"  <Import Project=\"{Escape(Path.Combine(repo, "sdk", "MlOps.Sdk", "Sdk", "Sdk.targets"))}\" />\n" : string.Empty;
         return $"""
             <Project>

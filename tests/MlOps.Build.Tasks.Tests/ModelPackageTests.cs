@@ -262,6 +262,90 @@ namespace MlOps.Build.Tasks.Tests
             Assert.Empty(Directory.Exists(project.Combine("out")) ? Directory.GetFiles(project.Combine("out")) : Array.Empty<string>());
         }
 
+        [Fact]
+        public void Pack_WithTheContentDigestTheRunRecorded_WritesTheSamePackage_WithoutInflatingTheModel()
+        {
+            // The SDK records the content digest when the run ends; MlPack takes it from there (after checking the
+            // file's SHA-256) instead of inflating every entry again: the same digest and model card (entry count
+            // included) as computing it; the manifest differs only by the record it embeds.
+            var run = FinishedRun("20260302-093000-000-aaaaaa");
+            var computed = Pack(outputDirectory: project.Combine("computed"));
+            var digest = ModelArchive.ContentDigest(run.Model);
+            File.Delete(run.Model);
+            FinishedRun("20260302-093000-000-aaaaaa", recordedDigest: digest.ToUpperInvariant());
+
+            var recorded = Pack(outputDirectory: project.Combine("recorded"));
+
+            Assert.Equal(digest, computed.ContentDigest);
+            Assert.Equal(digest, recorded.ContentDigest);
+            using (var a = ZipFile.OpenRead(computed.PackagePath!))
+            using (var b = ZipFile.OpenRead(recorded.PackagePath!))
+            {
+                Assert.Equal(ReadBytes(a, "MODEL_CARD.md"), ReadBytes(b, "MODEL_CARD.md"));
+                Assert.Equal(ReadBytes(a, "models/model.zip"), ReadBytes(b, "models/model.zip"));
+                using var manifest = JsonDocument.Parse(ReadBytes(b, "mlmodel.json"));
+                Assert.Equal(digest, manifest.RootElement.GetProperty("contentDigest").GetString());
+                Assert.Equal(digest, manifest.RootElement.GetProperty("models")[0].GetProperty("contentDigest").GetString());
+            }
+
+            var verify = new VerifyMlPackage { BuildEngine = engine, PackagePath = recorded.PackagePath! };
+            Assert.True(verify.Execute(), engine.Log);
+            Assert.Equal(recorded.ContentDigest, verify.ContentDigest);
+        }
+
+        [Fact]
+        public void Pack_TakesTheDigestFromTheRecord_AndMlVerifyPackageRecomputesIt()
+        {
+            // A record edited by hand (the model's SHA-256 kept, another digest) gives a package that fails verification.
+            FinishedRun("20260302-093000-000-aaaaaa", recordedDigest: new string('c', 64));
+
+            var packed = Pack();
+
+            Assert.Equal(new string('c', 64), packed.ContentDigest);
+            var verify = new VerifyMlPackage { BuildEngine = engine, PackagePath = packed.PackagePath! };
+            Assert.False(verify.Execute());
+            var error = Assert.Single(engine.Errors);
+            Assert.Equal("MLOPS511", error.Code);
+            Assert.Contains("has the content digest", error.Message);
+        }
+
+        [Fact]
+        public void Pack_WithARecordedDigest_StillRefusesAZipSlipEntry()
+        {
+            var run = FinishedRun("20260302-093000-000-aaaaaa", modelEntries: new[] { ("Model/w.bin", "w"), ("../../../evil.sh", "rm -rf") }, recordedDigest: new string('c', 64));
+
+            var task = PackTask();
+            Assert.False(task.Execute());
+            var error = Assert.Single(engine.Errors);
+            Assert.Equal("MLOPS512", error.Code);
+            Assert.Contains("../../../evil.sh", error.Message);
+            Assert.Equal(run.Model, error.File);
+        }
+
+        [Fact]
+        public void Pack_WithARecordedValueThatIsNoDigest_ComputesIt()
+        {
+            var run = FinishedRun("20260302-093000-000-aaaaaa", recordedDigest: "not-a-digest");
+
+            var packed = Pack();
+
+            Assert.Equal(ModelArchive.ContentDigest(run.Model), packed.ContentDigest);
+        }
+
+        [Fact]
+        public void Pack_AModelThatIsNotAZip_HasTheDigestOfOneEntryNamedAfterTheFile()
+        {
+            var run = FinishedRun("20260302-093000-000-aaaaaa", modelName: "model.onnx", rawModel: "onnx-bytes");
+
+            var packed = Pack();
+
+            var expected = HexSha256(Encoding.UTF8.GetBytes($"{HexSha256(Encoding.UTF8.GetBytes("onnx-bytes"))}  model.onnx\n"));
+            Assert.Equal(expected, packed.ContentDigest);
+            Assert.Equal(ModelArchive.ContentDigest(run.Model), packed.ContentDigest);
+            using var zip = ZipFile.OpenRead(packed.PackagePath!);
+            Assert.Equal("onnx-bytes", Encoding.UTF8.GetString(ReadBytes(zip, "models/model.onnx")));
+        }
+
         [Theory]
         [InlineData("Bad Id", null)]
         [InlineData("Trainer.Model", "1.0")]
@@ -504,12 +588,16 @@ namespace MlOps.Build.Tasks.Tests
 
         private sealed record Run(string Directory, string Model);
 
-        private Run FinishedRun(string id, string status = "finished", bool withModel = true, string? commitTime = null, (string Name, string Content)[]? modelEntries = null)
+        private Run FinishedRun(string id, string status = "finished", bool withModel = true, string? commitTime = null, (string Name, string Content)[]? modelEntries = null, string? recordedDigest = null, string modelName = "model.zip", string? rawModel = null)
         {
             var directory = project.Combine("runs/" + id);
             Directory.CreateDirectory(directory);
-            var model = Path.Combine(directory, "model.zip");
-            if (withModel)
+            var model = Path.Combine(directory, modelName);
+            if (withModel && rawModel is not null)
+            {
+                File.WriteAllText(model, rawModel);
+            }
+            else if (withModel)
             {
                 WriteZipAt(model, Monday, CompressionLevel.Optimal, (modelEntries ?? new[] { ("Model/w.bin", "weights-" + id), ("Version.txt", "1.0") }).Select(e => (e.Item1, (string?)e.Item2)).ToArray());
             }
@@ -533,7 +621,7 @@ namespace MlOps.Build.Tasks.Tests
                 Parameters = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["ApiKey"] = "***", ["LearningRate"] = "0.1" },
                 Metrics = new SortedDictionary<string, double>(StringComparer.Ordinal) { ["Accuracy"] = 0.93 },
                 Models = withModel
-                    ? new[] { new RunModel("model.zip", new FileInfo(model).Length, Sha256(model), null, new[] { new ModelColumn("Text", "String") }, new[] { new ModelColumn("Text", "String"), new ModelColumn("Features", "Vector<Single, 4>") }) }
+                    ? new[] { new RunModel(modelName, new FileInfo(model).Length, Sha256(model), recordedDigest, new[] { new ModelColumn("Text", "String") }, new[] { new ModelColumn("Text", "String"), new ModelColumn("Features", "Vector<Single, 4>") }) }
                     : Array.Empty<RunModel>(),
             };
             File.WriteAllText(Path.Combine(directory, "run.json"), record.Serialize());

@@ -187,6 +187,24 @@ namespace MlOps.Build.Tasks.Models
             }
         }
 
+        /// <summary>
+        /// Checks every entry name of the zip (<see cref="CheckNames(ZipArchive)"/>) from its central directory alone,
+        /// without reading an entry, and returns the number of file entries. Throws as <see cref="ReadEntries(string)"/>.
+        /// </summary>
+        public static int CheckNames(string zipPath)
+        {
+            using (var stream = new FileStream(zipPath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize))
+            using (var zip = new ZipArchive(stream, ZipArchiveMode.Read))
+            {
+                CheckNames(zip);
+                return zip.Entries.Count(e => !IsFolder(e.FullName));
+            }
+        }
+
+        /// <summary>True for a content digest as the SDK writes it: 64 hexadecimal digits.</summary>
+        public static bool IsDigest(string? value) =>
+            value is not null && value.Length == 64 && value.All(c => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'));
+
         /// <summary>The entries a content digest is computed over: a zip's file entries, or the file itself under its name.</summary>
         public static List<ArchiveEntry> ContentEntries(string modelPath)
         {

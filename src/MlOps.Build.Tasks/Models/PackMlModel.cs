@@ -305,10 +305,34 @@ namespace MlOps.Build.Tasks.Models
                     throw new PackException(ErrorCodes.CannotPack, full, $"MlPack: the model {recorded} changed after run {run.Id} ended (SHA-256 now {sha256}, the run recorded {recordedSha}); MlPack packs only the model a run produced. Train again to package a new model.");
                 }
 
-                List<ArchiveEntry> entries;
+                // The content digest. A file that is not a zip is one entry: its digest follows from the SHA-256 just
+                // checked. A zip's digest needs every entry inflated and hashed, the slowest part of packing; the SDK
+                // computed it when the run ended (run.json's contentDigest) from the file whose SHA-256 was just
+                // checked, so when the record has it, only the entry names are checked (zip slip), from the central
+                // directory. MlVerifyPackage always recomputes it from the package.
+                var isZip = ModelArchive.IsZip(full);
+                var size = new FileInfo(full).Length;
+                var recordedDigest = Text(model, "contentDigest");
+                string contentDigest;
+                int entryCount;
                 try
                 {
-                    entries = ModelArchive.ContentEntries(full);
+                    if (!isZip)
+                    {
+                        contentDigest = ModelArchive.ContentDigest(new[] { new ArchiveEntry(Path.GetFileName(full), size, sha256) });
+                        entryCount = 1;
+                    }
+                    else if (ModelArchive.IsDigest(recordedDigest))
+                    {
+                        entryCount = ModelArchive.CheckNames(full);
+                        contentDigest = recordedDigest!.ToLowerInvariant();
+                    }
+                    else
+                    {
+                        var entries = ModelArchive.ReadEntries(full);
+                        contentDigest = ModelArchive.ContentDigest(entries);
+                        entryCount = entries.Count;
+                    }
                 }
                 catch (UnsafeEntryException e)
                 {
@@ -337,7 +361,7 @@ namespace MlOps.Build.Tasks.Models
                     throw new PackException(ErrorCodes.CannotPack, full, $"MlPack: run {run.Id} logged two models that would both be {entryName} in the package; give them different names.");
                 }
 
-                result.Add(new PackedModel(entryName, full, sha256, new FileInfo(full).Length, ModelArchive.ContentDigest(entries), entries.Count, model) { IsZip = ModelArchive.IsZip(full) });
+                result.Add(new PackedModel(entryName, full, sha256, size, contentDigest, entryCount, model) { IsZip = isZip });
             }
 
             return result;

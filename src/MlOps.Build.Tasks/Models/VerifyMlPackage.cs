@@ -176,11 +176,11 @@ namespace MlOps.Build.Tasks.Models
         private static string ContentDigestOf(ZipArchiveEntry entry, string name)
         {
             // A zip inside the package: read it from a seekable copy (ZipArchive needs to seek), in memory up to
-            // 256 MiB, in a temp file beyond.
+            // 256 MiB (sized up front: no regrowing copies), in a temp file beyond.
             var temp = entry.Length > (256L << 20) ? Path.GetTempFileName() : null;
             try
             {
-                using (var copy = temp is null ? (Stream)new MemoryStream() : new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose))
+                using (var copy = temp is null ? (Stream)new MemoryStream((int)entry.Length) : new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose))
                 {
                     using (var source = entry.Open())
                     {
