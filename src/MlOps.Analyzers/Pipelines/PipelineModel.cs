@@ -15,7 +15,7 @@ namespace MlOps.Analyzers.Pipelines
     /// A small model of the ML.NET values of one type, which the dataflow rules (MLOPS2xx, 305, 403, 404) query.
     /// <para>
     /// Built from the <see cref="IOperation"/> trees of every member body of a type (collected by a
-    /// symbol-start action, see <see cref="RegisterPerType"/>), it answers "what is this expression?" with a
+    /// semantic-model action per syntax tree, see <see cref="RegisterPerType"/>), it answers "what is this expression?" with a
     /// <see cref="PipelineValue"/>: which loader an <c>IDataView</c> came from, which split part
     /// (<c>TrainSet</c>/<c>TestSet</c>) or which <c>Transform</c>; which <c>Fit</c> on which data made an
     /// <c>ITransformer</c>; which estimators an <c>Append</c> chain holds.
