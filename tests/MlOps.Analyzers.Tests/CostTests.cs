@@ -116,6 +116,25 @@ namespace MlOps.Analyzers.Tests
             Assert.True(registered.Count > 0, $"{analyzerName} registers nothing even with ML.NET referenced");
         }
 
+        /// <summary>
+        /// One symbol-start action anywhere in a compilation makes Roslyn's driver track, after every declared symbol,
+        /// the completion of its containing type and namespace for every analyzer of the build: it added 28% to the
+        /// CPU of the benchmark's build (docs/performance.md, section 5). Rules that need a whole type or tree read
+        /// the bodies from a semantic-model action (SourceBodies) instead.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(Analyzers))]
+        public async Task WithMlNet_NoSymbolStartOrEndActions(string analyzerName)
+        {
+            var analyzer = AnalyzerNamed(analyzerName);
+            var compilation = await AnalyzerRunner.CompileAsync(SampleSources(generated: false), withMlNet: true);
+
+            var (telemetry, _) = await TelemetryAsync(compilation, analyzer);
+
+            Assert.Equal(0, telemetry.SymbolStartActionsCount);
+            Assert.Equal(0, telemetry.SymbolEndActionsCount);
+        }
+
         [Fact]
         public async Task Samples_EachFileHasFindings()
         {

@@ -178,10 +178,9 @@ public sealed class BuildBenchmark : IDisposable
     private (TimeSpan Elapsed, TimeSpan Cpu, string Output) Build(string dir)
     {
         var arguments = new List<string> { "build", "Generated.csproj", "--no-incremental", "--no-restore", "-nologo", "-v:minimal", "-clp:NoSummary" };
-        if (!compilerServer)
-        {
-            arguments.Add("-p:UseSharedCompilation=false");
-        }
+        // Explicit both ways: an environment variable UseSharedCompilation=false (the benchmark machine sets one) would
+        // otherwise silently turn the "server" runs into fresh-compiler runs.
+        arguments.Add(compilerServer ? "-p:UseSharedCompilation=true" : "-p:UseSharedCompilation=false");
 
         var before = ChildrenCpu();
         var result = DotNet(dir, arguments.ToArray());

@@ -15,7 +15,7 @@ namespace MlOps.Analyzers.Pipelines
     /// A small model of the ML.NET values of one type, which the dataflow rules (MLOPS2xx, 305, 403, 404) query.
     /// <para>
     /// Built from the <see cref="IOperation"/> trees of every member body of a type (collected by a
-    /// symbol-start action, see <see cref="RegisterPerType"/>), it answers "what is this expression?" with a
+    /// semantic-model action per syntax tree, see <see cref="RegisterPerType"/>), it answers "what is this expression?" with a
     /// <see cref="PipelineValue"/>: which loader an <c>IDataView</c> came from, which split part
     /// (<c>TrainSet</c>/<c>TestSet</c>) or which <c>Transform</c>; which <c>Fit</c> on which data made an
     /// <c>ITransformer</c>; which estimators an <c>Append</c> chain holds.
@@ -81,54 +81,171 @@ namespace MlOps.Analyzers.Pipelines
         public ImmutableArray<(ISymbol Member, IOperation Value)> MemberWrites { get; }
 
         /// <summary>
-        /// Registers <paramref name="analyze"/> to run once per named type, on the model of its bodies,
-        /// when the type mentions ML.NET at all.
+        /// Registers <paramref name="analyze"/> to run once per named type, on the model of its bodies, when the type
+        /// mentions ML.NET at all. The bodies come from a semantic-model action per syntax tree (see
+        /// <see cref="SourceBodies"/> for why not from a symbol-start action); a type declared in several files is
+        /// analyzed once, in the action of whichever of its files completes it.
         /// </summary>
-        public static void RegisterPerType(CompilationStartAnalysisContext start, MlNetTypes types, Action<SymbolAnalysisContext, PipelineModel> analyze)
+        public static void RegisterPerType(CompilationStartAnalysisContext start, MlNetTypes types, Action<SemanticModelAnalysisContext, PipelineModel> analyze)
         {
-            start.RegisterSymbolStartAction(
-                symbolStart =>
+            start.RegisterSemanticModelAction(context =>
+            {
+                foreach (var (type, roots) in TypesCompletedIn(types, context.SemanticModel, context.Options, context.CancellationToken))
                 {
-                    var type = (INamedTypeSymbol)symbolStart.Symbol;
-                    var blocks = new ConcurrentQueue<IOperation>();
-                    symbolStart.RegisterOperationBlockAction(block =>
+                    var model = Shared(types, type, roots, context.CancellationToken);
+                    if (model is not null)
                     {
-                        var owner = block.OwningSymbol;
-                        if (!SymbolEqualityComparer.Default.Equals(owner.ContainingType, type))
+                        // The model memoizes as it resolves: one rule at a time per model.
+                        lock (model)
                         {
-                            return;
+                            analyze(context, model);
                         }
+                    }
+                }
+            });
+        }
 
-                        foreach (var operation in block.OperationBlocks)
-                        {
-                            blocks.Enqueue(operation);
-                        }
-                    });
-                    symbolStart.RegisterSymbolEndAction(end =>
+        /// <summary>
+        /// The types whose bodies are all known once <paramref name="model"/>'s tree is read, each with those bodies:
+        /// every type declared only in this tree, and a type declared in several trees when this tree brings its last
+        /// part. Computed once per tree and shared by the pipeline rules.
+        /// </summary>
+        private static ImmutableArray<(INamedTypeSymbol Type, ImmutableArray<IOperation> Roots)> TypesCompletedIn(MlNetTypes types, SemanticModel model, AnalyzerOptions options, CancellationToken cancellationToken)
+        {
+            var state = PerCompilation.GetValue(types.Compilation, static _ => new CompilationState());
+            var tree = model.SyntaxTree;
+            if (state.Trees.TryGetValue(tree, out var done))
+            {
+                return done;
+            }
+
+            var declared = new List<INamedTypeSymbol>();
+            var bodies = SourceBodies.Collect(model, declared, cancellationToken);
+            var byType = new Dictionary<INamedTypeSymbol, ImmutableArray<IOperation>.Builder>(SymbolEqualityComparer.Default);
+            foreach (var type in declared)
+            {
+                // A part without bodies still counts towards completing a type declared in several trees.
+                if (!byType.ContainsKey(type))
+                {
+                    byType.Add(type, ImmutableArray.CreateBuilder<IOperation>());
+                }
+            }
+
+            foreach (var (owner, root) in bodies)
+            {
+                if (owner.ContainingType is not { } type)
+                {
+                    continue;
+                }
+
+                if (!byType.TryGetValue(type, out var list))
+                {
+                    list = ImmutableArray.CreateBuilder<IOperation>();
+                    byType.Add(type, list);
+                }
+
+                list.Add(root);
+            }
+
+            var completed = ImmutableArray.CreateBuilder<(INamedTypeSymbol, ImmutableArray<IOperation>)>();
+            foreach (var pair in byType)
+            {
+                var roots = pair.Value.ToImmutable();
+                var parts = state.PartsOf(pair.Key, options, cancellationToken);
+                if (parts is null)
+                {
+                    if (!roots.IsEmpty)
                     {
-                        var model = Shared(types, type, blocks, end.CancellationToken);
-                        if (model is not null)
-                        {
-                            // The model memoizes as it resolves: one rule at a time per model.
-                            lock (model)
-                            {
-                                analyze(end, model);
-                            }
-                        }
-                    });
-                },
-                SymbolKind.NamedType);
+                        completed.Add((pair.Key, roots));
+                    }
+                }
+                else if (parts.Add(tree, roots) is { IsEmpty: false } all)
+                {
+                    completed.Add((pair.Key, all));
+                }
+            }
+
+            return state.Trees.GetOrAdd(tree, completed.ToImmutable());
+        }
+
+        private sealed class CompilationState
+        {
+            public ConcurrentDictionary<INamedTypeSymbol, PipelineModel?> Models { get; } = new(SymbolEqualityComparer.Default);
+
+            public ConcurrentDictionary<SyntaxTree, ImmutableArray<(INamedTypeSymbol Type, ImmutableArray<IOperation> Roots)>> Trees { get; } = new();
+
+            private ConcurrentDictionary<INamedTypeSymbol, Parts?> PartialTypes { get; } = new(SymbolEqualityComparer.Default);
+
+            /// <summary>Null for a type declared in one (analyzed) tree; else the collector of its parts.</summary>
+            public Parts? PartsOf(INamedTypeSymbol type, AnalyzerOptions options, CancellationToken cancellationToken)
+            {
+                if (PartialTypes.TryGetValue(type, out var parts))
+                {
+                    return parts;
+                }
+
+                var trees = new HashSet<SyntaxTree>();
+                foreach (var reference in type.DeclaringSyntaxReferences)
+                {
+                    if (!SourceBodies.IsGenerated(reference.SyntaxTree, options, cancellationToken))
+                    {
+                        trees.Add(reference.SyntaxTree);
+                    }
+                }
+
+                return PartialTypes.GetOrAdd(type, trees.Count > 1 ? new Parts(trees.Count) : null);
+            }
+        }
+
+        /// <summary>The bodies of a type declared in several trees, as each tree is read; complete once, for one tree.</summary>
+        private sealed class Parts
+        {
+            private readonly int _expected;
+            private readonly Dictionary<SyntaxTree, ImmutableArray<IOperation>> _byTree = new();
+            private SyntaxTree? _completedBy;
+
+            public Parts(int expected) => _expected = expected;
+
+            /// <summary>Every part, when <paramref name="tree"/> is the one that completes the type; else null.</summary>
+            public ImmutableArray<IOperation>? Add(SyntaxTree tree, ImmutableArray<IOperation> roots)
+            {
+                lock (_byTree)
+                {
+                    if (!_byTree.ContainsKey(tree))
+                    {
+                        _byTree.Add(tree, roots);
+                    }
+
+                    if (_completedBy is null && _byTree.Count >= _expected)
+                    {
+                        _completedBy = tree;
+                    }
+
+                    if (_completedBy != tree)
+                    {
+                        return null;
+                    }
+
+                    var all = ImmutableArray.CreateBuilder<IOperation>();
+                    foreach (var part in _byTree.Values)
+                    {
+                        all.AddRange(part);
+                    }
+
+                    return all.ToImmutable();
+                }
+            }
         }
 
         /// <summary>
         /// Every pipeline rule of the package asks for the model of the same type: it is built once per type and
-        /// compilation (by whichever rule reaches the type's end first; every rule has seen the same bodies by
-        /// then) and shared. A build that was cancelled throws before anything is cached; two rules racing on
+        /// compilation (by whichever rule reads the tree that completes the type first; every rule gets the same
+        /// bodies) and shared. A build that was cancelled throws before anything is cached; two rules racing on
         /// the same type may both build it, and the first stored wins.
         /// </summary>
         private static PipelineModel? Shared(MlNetTypes types, INamedTypeSymbol type, IEnumerable<IOperation> roots, CancellationToken cancellationToken)
         {
-            var perType = PerCompilation.GetValue(types.Compilation, static _ => new ConcurrentDictionary<INamedTypeSymbol, PipelineModel?>(SymbolEqualityComparer.Default));
+            var perType = PerCompilation.GetValue(types.Compilation, static _ => new CompilationState()).Models;
             if (perType.TryGetValue(type, out var built))
             {
                 return built;
@@ -137,7 +254,7 @@ namespace MlOps.Analyzers.Pipelines
             return perType.GetOrAdd(type, Create(types, type, roots, cancellationToken));
         }
 
-        private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<INamedTypeSymbol, PipelineModel?>> PerCompilation = new();
+        private static readonly ConditionalWeakTable<Compilation, CompilationState> PerCompilation = new();
 
         /// <summary>The model of <paramref name="roots"/>, or null when none of them calls into ML.NET.</summary>
         public static PipelineModel? Create(MlNetTypes types, INamedTypeSymbol type, IEnumerable<IOperation> roots, CancellationToken cancellationToken)

@@ -43,7 +43,7 @@ namespace MlOps.Analyzers.Rules
             });
         }
 
-        private static void Analyze(SymbolAnalysisContext context, PipelineModel model)
+        private static void Analyze(SemanticModelAnalysisContext context, PipelineModel model)
         {
             foreach (var invocation in model.Invocations)
             {

@@ -44,7 +44,7 @@ namespace MlOps.Analyzers.Rules
         private static bool IsUnsupervised(INamedTypeSymbol? catalog) =>
             catalog?.Name is "ClusteringCatalog" or "AnomalyDetectionCatalog";
 
-        private static void Analyze(SymbolAnalysisContext context, PipelineModel model)
+        private static void Analyze(SemanticModelAnalysisContext context, PipelineModel model)
         {
             var evaluations = model.Invocations
                 .Where(i => i.TargetMethod.Name.StartsWith("Evaluate", System.StringComparison.Ordinal)

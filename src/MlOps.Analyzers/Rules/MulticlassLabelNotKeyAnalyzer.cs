@@ -56,7 +56,7 @@ namespace MlOps.Analyzers.Rules
             });
         }
 
-        private static void Analyze(SymbolAnalysisContext context, PipelineModel model)
+        private static void Analyze(SemanticModelAnalysisContext context, PipelineModel model)
         {
             var candidates = new Dictionary<IOperation, (string Label, Finding Finding)>();
             var cleared = new HashSet<IOperation>();

@@ -60,7 +60,7 @@ namespace MlOps.Analyzers.Rules
             });
         }
 
-        private static void Analyze(SymbolAnalysisContext context, PipelineModel model, ImmutableHashSet<INamedTypeSymbol> learning)
+        private static void Analyze(SemanticModelAnalysisContext context, PipelineModel model, ImmutableHashSet<INamedTypeSymbol> learning)
         {
             var labels = LabelColumns(model);
             foreach (var invocation in model.Invocations)

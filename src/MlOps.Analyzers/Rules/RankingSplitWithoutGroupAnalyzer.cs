@@ -46,7 +46,7 @@ namespace MlOps.Analyzers.Rules
             });
         }
 
-        private static void Analyze(SymbolAnalysisContext context, PipelineModel model)
+        private static void Analyze(SemanticModelAnalysisContext context, PipelineModel model)
         {
             var fits = model.Invocations.Select(i => model.Resolve(i)).Where(v => v.Kind == PipelineValueKind.Fitted).ToList();
             foreach (var invocation in model.Invocations)

@@ -41,7 +41,7 @@ namespace MlOps.Analyzers.Rules
             });
         }
 
-        private static void Analyze(SymbolAnalysisContext context, PipelineModel model)
+        private static void Analyze(SemanticModelAnalysisContext context, PipelineModel model)
         {
             var candidates = new Dictionary<IOperation, (PipelineValue Trainer, string Loader)>();
             var cleared = new HashSet<IOperation>();

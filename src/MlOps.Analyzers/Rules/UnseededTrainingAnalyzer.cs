@@ -13,14 +13,14 @@ namespace MlOps.Analyzers.Rules
     /// starts an AutoML experiment, or calls a catalog method with an optional <c>int? seed</c> left out).
     /// </summary>
     /// <remarks>
-    /// The rule follows the instance. Each named type records, for its members, a small graph: nodes are
-    /// the creation, locals, parameters, fields and properties holding an <c>MLContext</c>; edges are
+    /// The rule follows the instance. Each syntax tree records, for its member bodies, a small graph: nodes
+    /// are the creation, locals, parameters, fields and properties holding an <c>MLContext</c>; edges are
     /// assignments (free) and arguments to parameters of source methods (one hop each, at most
-    /// <see cref="MaxHops"/>); leaves are the randomness uses reached through a node. At the type's symbol
-    /// end its creations are searched. A creation whose search reaches nodes other types can touch (a
-    /// parameter of a method elsewhere, a non-private field) and finds nothing yet waits; every later
-    /// symbol end searches the waiting ones again under one lock, so the last type involved sees all facts
-    /// and the outcome does not depend on the order of analysis.
+    /// <see cref="MaxHops"/>); leaves are the randomness uses reached through a node. Once the tree is read
+    /// its creations are searched. A creation whose search reaches nodes other trees can touch (a parameter
+    /// of a method declared elsewhere, a non-private field) and finds nothing yet waits; every later tree
+    /// searches the waiting ones again under one lock, so the last tree involved sees all facts and the
+    /// outcome does not depend on the order of analysis.
     /// </remarks>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class UnseededTrainingAnalyzer : DiagnosticAnalyzer
@@ -51,41 +51,47 @@ namespace MlOps.Analyzers.Rules
                 }
 
                 var state = new CompilationState(types);
-                start.RegisterSymbolStartAction(symbolStart => OnTypeStart(symbolStart, state), SymbolKind.NamedType);
+                start.RegisterSemanticModelAction(c => OnTree(c, state));
             });
         }
 
-        private static void OnTypeStart(SymbolStartAnalysisContext context, CompilationState state)
+        /// <summary>
+        /// Records the facts of one syntax tree's bodies (creations, randomness uses, assignments, arguments), then
+        /// searches its creations. A semantic-model action per tree rather than symbol-start actions per type: see
+        /// <see cref="SourceBodies"/> for what a symbol-start action costs every analyzer of the build.
+        /// </summary>
+        private static void OnTree(SemanticModelAnalysisContext context, CompilationState state)
         {
-            if (context.Symbol is not INamedTypeSymbol type)
+            var tree = context.SemanticModel.SyntaxTree;
+            var creations = new List<Creation>();
+            foreach (var (_, root) in SourceBodies.Collect(context.SemanticModel, declaredTypes: null, context.CancellationToken))
             {
-                return;
+                foreach (var operation in root.DescendantsAndSelf())
+                {
+                    switch (operation)
+                    {
+                        case IObjectCreationOperation creation:
+                            OnCreation(creation, state, creations);
+                            break;
+                        case IInvocationOperation invocation:
+                            OnInvocation(invocation, state);
+                            break;
+                        case IArgumentOperation argument:
+                            OnArgument(argument, state);
+                            break;
+                        case ISimpleAssignmentOperation or ICoalesceAssignmentOperation or IVariableDeclaratorOperation or IFieldInitializerOperation or IPropertyInitializerOperation:
+                            OnFlow(operation, state);
+                            break;
+                    }
+                }
             }
 
-            var creations = new ConcurrentBag<Creation>();
-            context.RegisterOperationAction(c => OnCreation(c, state, type, creations), OperationKind.ObjectCreation);
-            context.RegisterOperationAction(c => OnInvocation(c, state), OperationKind.Invocation);
-            context.RegisterOperationAction(c => OnArgument(c, state), OperationKind.Argument);
-            context.RegisterOperationAction(
-                c => OnFlow(c, state),
-                OperationKind.SimpleAssignment,
-                OperationKind.CoalesceAssignment,
-                OperationKind.VariableDeclarator,
-                OperationKind.FieldInitializer,
-                OperationKind.PropertyInitializer);
-            context.RegisterSymbolEndAction(c => OnTypeEnd(c, state, type, creations));
+            OnTreeEnd(context, state, tree, creations);
         }
 
-        private static void OnCreation(OperationAnalysisContext context, CompilationState state, INamedTypeSymbol type, ConcurrentBag<Creation> creations)
+        private static void OnCreation(IObjectCreationOperation creation, CompilationState state, List<Creation> creations)
         {
-            var creation = (IObjectCreationOperation)context.Operation;
             if (!state.IsMLContext(creation.Type) || creation.Constructor is null)
-            {
-                return;
-            }
-
-            // An owner other than this type: a nested type's member whose operations also reach the outer scope.
-            if (!SymbolEqualityComparer.Default.Equals(OwningType(context.ContainingSymbol), type))
             {
                 return;
             }
@@ -101,9 +107,8 @@ namespace MlOps.Analyzers.Rules
             creations.Add(new Creation(creation.Syntax.GetLocation(), NameOf(creation)));
         }
 
-        private static void OnInvocation(OperationAnalysisContext context, CompilationState state)
+        private static void OnInvocation(IInvocationOperation invocation, CompilationState state)
         {
-            var invocation = (IInvocationOperation)context.Operation;
             var description = DescribeRandomness(invocation, state.Types, out var receiver);
             if (description is null)
             {
@@ -117,9 +122,8 @@ namespace MlOps.Analyzers.Rules
             }
         }
 
-        private static void OnArgument(OperationAnalysisContext context, CompilationState state)
+        private static void OnArgument(IArgumentOperation argument, CompilationState state)
         {
-            var argument = (IArgumentOperation)context.Operation;
             if (argument.Parameter is not { } parameter
                 || !state.IsMLContext(parameter.Type)
                 || parameter.ContainingSymbol is not IMethodSymbol method
@@ -136,9 +140,9 @@ namespace MlOps.Analyzers.Rules
             }
         }
 
-        private static void OnFlow(OperationAnalysisContext context, CompilationState state)
+        private static void OnFlow(IOperation operation, CompilationState state)
         {
-            switch (context.Operation)
+            switch (operation)
             {
                 case IAssignmentOperation assignment:
                     AddFlow(state, assignment.Value, state.ResolveNode(assignment.Target), assignment);
@@ -182,14 +186,14 @@ namespace MlOps.Analyzers.Rules
             }
         }
 
-        private static void OnTypeEnd(SymbolAnalysisContext context, CompilationState state, INamedTypeSymbol type, ConcurrentBag<Creation> creations)
+        private static void OnTreeEnd(SemanticModelAnalysisContext context, CompilationState state, SyntaxTree tree, List<Creation> creations)
         {
             List<(Creation Creation, Use Use)> found;
             lock (state.Waiting)
             {
                 foreach (var creation in creations)
                 {
-                    var result = state.Graph.Search(creation.Node, node => IsClosed(node, type));
+                    var result = state.Graph.Search(creation.Node, node => IsClosed(node, tree));
                     if (result.Use is { } use)
                     {
                         context.ReportDiagnostic(Diagnostic.Create(Rule, creation.Location, creation.Name, use.Description));
@@ -200,7 +204,7 @@ namespace MlOps.Analyzers.Rules
                     }
                 }
 
-                // Another type's facts may complete a creation that waited: search those again.
+                // Another tree's facts may complete a creation that waited: search those again.
                 found = new List<(Creation, Use)>();
                 foreach (var waiting in state.Waiting)
                 {
@@ -405,10 +409,11 @@ namespace MlOps.Analyzers.Rules
         }
 
         /// <summary>
-        /// True when every fact about <paramref name="node"/> comes from members of <paramref name="type"/>:
-        /// locals and creations, parameters of its own methods, private fields and properties of a type without nested types.
+        /// True when every fact about <paramref name="node"/> comes from <paramref name="tree"/>, which has just been
+        /// read: creations and locals; parameters of a method (or lambda) declared only in this tree; private fields
+        /// and properties of a type declared only in this tree (its nested types are in it too).
         /// </summary>
-        private static bool IsClosed(object node, INamedTypeSymbol type)
+        private static bool IsClosed(object node, SyntaxTree tree)
         {
             switch (node)
             {
@@ -416,28 +421,34 @@ namespace MlOps.Analyzers.Rules
                 case ILocalSymbol:
                     return true;
                 case IParameterSymbol parameter:
-                    return SymbolEqualityComparer.Default.Equals(OwningType(parameter), type);
+                    return parameter.ContainingSymbol is { } method && IsDeclaredOnlyIn(method, tree);
                 case IFieldSymbol or IPropertySymbol:
                     var symbol = (ISymbol)node;
                     return symbol.DeclaredAccessibility == Accessibility.Private
-                        && SymbolEqualityComparer.Default.Equals(symbol.ContainingType, type)
-                        && type.GetTypeMembers().IsEmpty;
+                        && symbol.ContainingType is { } type
+                        && IsDeclaredOnlyIn(type, tree);
                 default:
                     return false;
             }
         }
 
-        private static INamedTypeSymbol? OwningType(ISymbol? symbol)
+        private static bool IsDeclaredOnlyIn(ISymbol symbol, SyntaxTree tree)
         {
-            for (var current = symbol; current is not null; current = current.ContainingSymbol)
+            var references = symbol.DeclaringSyntaxReferences;
+            if (references.IsEmpty)
             {
-                if (current is INamedTypeSymbol named)
+                return false;
+            }
+
+            foreach (var reference in references)
+            {
+                if (reference.SyntaxTree != tree)
                 {
-                    return named;
+                    return false;
                 }
             }
 
-            return null;
+            return true;
         }
 
         /// <summary>The name the message gives a context: where the creation is stored or passed.</summary>
