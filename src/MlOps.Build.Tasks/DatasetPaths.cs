@@ -118,27 +118,8 @@ namespace MlOps.Build.Tasks
             {
                 File.WriteAllBytes(temp, bytes);
                 beforeRename?.Invoke(temp);
-                for (var attempt = 0; ; attempt++)
-                {
-                    try
-                    {
-                        if (File.Exists(path))
-                        {
-                            File.Replace(temp, path, null, ignoreMetadataErrors: true);
-                        }
-                        else
-                        {
-                            File.Move(temp, path);
-                        }
-
-                        return true;
-                    }
-                    catch (Exception e) when ((e is IOException || e is UnauthorizedAccessException) && attempt < 20 && File.Exists(temp))
-                    {
-                        // Another process replaced or created it between our check and the rename, or holds it open.
-                        System.Threading.Thread.Sleep(25 * (attempt + 1));
-                    }
-                }
+                RenameOver(temp, path);
+                return true;
             }
             finally
             {
@@ -184,26 +165,8 @@ namespace MlOps.Build.Tasks
                     return false;
                 }
 
-                for (var attempt = 0; ; attempt++)
-                {
-                    try
-                    {
-                        if (File.Exists(full))
-                        {
-                            File.Replace(temp, full, null, ignoreMetadataErrors: true);
-                        }
-                        else
-                        {
-                            File.Move(temp, full);
-                        }
-
-                        return true;
-                    }
-                    catch (Exception e) when ((e is IOException || e is UnauthorizedAccessException) && attempt < 20 && File.Exists(temp))
-                    {
-                        System.Threading.Thread.Sleep(25 * (attempt + 1));
-                    }
-                }
+                RenameOver(temp, full);
+                return true;
             }
             finally
             {
@@ -214,6 +177,34 @@ namespace MlOps.Build.Tasks
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
                     // Left for the next write to remove.
+                }
+            }
+        }
+
+        /// <summary>
+        /// Renames <paramref name="temp"/> over <paramref name="path"/> (or to it, when it does not exist yet), retrying
+        /// briefly: another process may replace or create it between the check and the rename, or hold it open.
+        /// </summary>
+        private static void RenameOver(string temp, string path)
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    if (File.Exists(path))
+                    {
+                        File.Replace(temp, path, null, ignoreMetadataErrors: true);
+                    }
+                    else
+                    {
+                        File.Move(temp, path);
+                    }
+
+                    return;
+                }
+                catch (Exception e) when ((e is IOException || e is UnauthorizedAccessException) && attempt < 20 && File.Exists(temp))
+                {
+                    System.Threading.Thread.Sleep(25 * (attempt + 1));
                 }
             }
         }
