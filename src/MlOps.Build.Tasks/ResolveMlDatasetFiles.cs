@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text;
 #if NET8_0_OR_GREATER
 using System.IO.Enumeration;
 #endif
@@ -37,6 +38,37 @@ namespace MlOps.Build.Tasks
         [Output]
         public ITaskItem[] Files { get; private set; } = Array.Empty<ITaskItem>();
 
+        /// <summary>
+        /// The file list stamp (obj/mlops/datasets.files): <see cref="FileListHeader"/> then one line per file,
+        /// written only when it differs, so its timestamp moves exactly when the list or the settings do.
+        /// </summary>
+        public string? FileListFile { get; set; }
+
+        /// <summary>The settings that shape the output (root, lock, class, namespace), one line each.</summary>
+        public ITaskItem[] FileListHeader { get; set; } = Array.Empty<ITaskItem>();
+
+        /// <summary>
+        /// The stamp MlOpsLockDatasets touches. With it, the task answers MSBuild's up-to-date question itself:
+        /// when the stamp is newer than every data file, the file list and <see cref="UpToDateInputs"/>, no file is a
+        /// link and the generated class exists, <see cref="UpToDate"/> is true and <see cref="Files"/> stays empty,
+        /// so a no-op build creates no item per data file (10,000 items cost MSBuild about 250 ms).
+        /// </summary>
+        public string? StampFile { get; set; }
+
+        /// <summary>Other inputs of the hashing target: the lock file, the tasks assembly.</summary>
+        public ITaskItem[] UpToDateInputs { get; set; } = Array.Empty<ITaskItem>();
+
+        /// <summary>The generated class file; when it is missing the hashing target must run to write it again.</summary>
+        public string? ClassFile { get; set; }
+
+        /// <summary>True when the hashing target has nothing to do (see <see cref="StampFile"/>).</summary>
+        [Output]
+        public bool UpToDate { get; private set; }
+
+        /// <summary>How many data files were found, also when <see cref="Files"/> is left empty.</summary>
+        [Output]
+        public int FileCount { get; private set; }
+
         public override bool Execute()
         {
             try
@@ -56,7 +88,7 @@ namespace MlOps.Build.Tasks
             var declaredFolders = new HashSet<string>(
                 Datasets.Select(d => TrimSeparators(Path.GetFullPath(d.ItemSpec))).Where(Directory.Exists),
                 StringComparer.Ordinal);
-            var files = new SortedDictionary<(string Dataset, string Path), ITaskItem>(new DatasetPathComparer());
+            var files = new SortedDictionary<(string Dataset, string Path), (string FullPath, string Declared, bool IsLink)>(new DatasetPathComparer());
             foreach (var declared in Datasets)
             {
                 var spec = declared.ItemSpec;
@@ -111,16 +143,7 @@ namespace MlOps.Build.Tasks
                         continue;
                     }
 
-                    var item = new TaskItem(file);
-                    item.SetMetadata("DatasetName", name);
-                    item.SetMetadata("RelativePath", relative);
-                    item.SetMetadata("DeclaredPath", declaredRelative);
-                    if (isLink)
-                    {
-                        item.SetMetadata("IsLink", "true");
-                    }
-
-                    files[(name, relative)] = item;
+                    files[(name, relative)] = (file, declaredRelative, isLink);
                 }
 
                 if (isFolder && !seen)
@@ -132,8 +155,101 @@ namespace MlOps.Build.Tasks
                 }
             }
 
-            Files = files.Values.ToArray();
-            return !Log.HasLoggedErrors;
+            FileCount = files.Count;
+            if (Log.HasLoggedErrors)
+            {
+                // What was found is still listed (the errors name what was not); nothing is written.
+                Files = Items(files);
+                return false;
+            }
+
+            if (!string.IsNullOrEmpty(FileListFile))
+            {
+                var list = new StringBuilder();
+                foreach (var line in FileListHeader)
+                {
+                    list.Append(line.ItemSpec).Append('\n');
+                }
+
+                foreach (var pair in files)
+                {
+                    list.Append(pair.Key.Dataset).Append('|').Append(pair.Key.Path).Append('|').Append(pair.Value.Declared).Append('\n');
+                }
+
+                AtomicFile.WriteIfChanged(FileListFile!, list.ToString());
+            }
+
+            UpToDate = IsUpToDate(files.Values);
+            if (UpToDate)
+            {
+                return true;
+            }
+
+            Files = Items(files);
+            return true;
+        }
+
+        private static ITaskItem[] Items(SortedDictionary<(string Dataset, string Path), (string FullPath, string Declared, bool IsLink)> files)
+        {
+            var items = new ITaskItem[files.Count];
+            var index = 0;
+            foreach (var pair in files)
+            {
+                var item = new TaskItem(pair.Value.FullPath);
+                item.SetMetadata("DatasetName", pair.Key.Dataset);
+                item.SetMetadata("RelativePath", pair.Key.Path);
+                item.SetMetadata("DeclaredPath", pair.Value.Declared);
+                if (pair.Value.IsLink)
+                {
+                    item.SetMetadata("IsLink", "true");
+                }
+
+                items[index++] = item;
+            }
+
+            return items;
+        }
+
+        /// <summary>
+        /// MSBuild's own rule for the hashing target (run when an input is newer than the output, or one is
+        /// missing), checked here with the data files stat'ed on every core. Links never count as up to date:
+        /// MSBuild would see the link's own timestamp, not its target's.
+        /// </summary>
+        private bool IsUpToDate(ICollection<(string FullPath, string Declared, bool IsLink)> files)
+        {
+            if (string.IsNullOrEmpty(StampFile) || !File.Exists(StampFile) || (!string.IsNullOrEmpty(ClassFile) && !File.Exists(ClassFile)))
+            {
+                return false;
+            }
+
+            var stamp = File.GetLastWriteTimeUtc(StampFile);
+            foreach (var input in UpToDateInputs.Select(i => i.ItemSpec).Concat(string.IsNullOrEmpty(FileListFile) ? Array.Empty<string>() : new[] { FileListFile! }))
+            {
+                if (string.IsNullOrWhiteSpace(input))
+                {
+                    continue;
+                }
+
+                if (!File.Exists(input) || File.GetLastWriteTimeUtc(input) > stamp)
+                {
+                    return false;
+                }
+            }
+
+            var upToDate = true;
+            System.Threading.Tasks.Parallel.ForEach(
+                files,
+                new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                (file, state) =>
+                {
+                    // File.GetLastWriteTimeUtc of a missing file is 1601: the check below would call it old.
+                    if (file.IsLink || !File.Exists(file.FullPath) || File.GetLastWriteTimeUtc(file.FullPath) > stamp)
+                    {
+                        upToDate = false;
+                        state.Stop();
+                    }
+                });
+            return upToDate;
         }
 
         /// <summary>

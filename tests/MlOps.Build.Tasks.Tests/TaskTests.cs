@@ -45,6 +45,77 @@ namespace MlOps.Build.Tasks.Tests
             return (ok, engine, task.Files);
         }
 
+        private ResolveMlDatasetFiles ResolveWithStamp(TestBuildEngine engine) => new()
+        {
+            BuildEngine = engine,
+            Datasets = new[] { Item("data/train.tsv"), Item("data/images/") },
+            DatasetRoot = project.Path,
+            ProjectFile = project.Combine("p.csproj"),
+            FileListFile = project.Combine("obj/datasets.files"),
+            FileListHeader = new ITaskItem[] { new TaskItem("root=" + project.Path), new TaskItem("lock=mldatasets.lock.json") },
+            StampFile = project.Combine("obj/datasets.stamp"),
+            UpToDateInputs = new ITaskItem[] { new TaskItem(LockPath) },
+            ClassFile = GeneratedPath,
+        };
+
+        [Fact]
+        public void Resolve_WithAStampNewerThanEveryInput_IsUpToDate_AndCreatesNoItems()
+        {
+            var engine = new TestBuildEngine();
+            var first = ResolveWithStamp(engine);
+            Assert.True(first.Execute(), engine.Log);
+            Assert.False(first.UpToDate); // no stamp yet
+            Assert.Equal(3, first.Files.Length);
+            Assert.Equal(
+                new[] { "root=" + project.Path, "lock=mldatasets.lock.json", "images|data/images/b.png|data/images", "images|data/images/sub/a.png|data/images", "train|data/train.tsv|data/train.tsv" },
+                File.ReadAllLines(project.Combine("obj/datasets.files")));
+
+            project.Write("mldatasets.lock.json", "{}");
+            project.Write("obj/MlDatasets.g.cs", "// generated");
+            var past = DateTime.UtcNow.AddMinutes(-10);
+            foreach (var file in new[] { "data/train.tsv", "data/images/b.png", "data/images/sub/a.png", "mldatasets.lock.json", "obj/datasets.files" })
+            {
+                File.SetLastWriteTimeUtc(project.Combine(file), past);
+            }
+
+            project.Write("obj/datasets.stamp", string.Empty);
+            var second = ResolveWithStamp(engine);
+            Assert.True(second.Execute(), engine.Log);
+            Assert.True(second.UpToDate);
+            Assert.Empty(second.Files);
+            Assert.Equal(3, second.FileCount);
+            Assert.Equal(past, File.GetLastWriteTimeUtc(project.Combine("obj/datasets.files"))); // the same list is not rewritten
+
+            // Each of these makes the hashing target run again, as MSBuild's own check would.
+            foreach (var change in new Action[]
+            {
+                () => File.SetLastWriteTimeUtc(project.Combine("data/images/b.png"), DateTime.UtcNow.AddMinutes(5)),
+                () => project.Write("data/images/c.png", "new file"),
+                () => File.SetLastWriteTimeUtc(LockPath, DateTime.UtcNow.AddMinutes(5)),
+                () => File.Delete(GeneratedPath),
+                () => File.Delete(project.Combine("obj/datasets.stamp")),
+            })
+            {
+                project.Write("obj/MlDatasets.g.cs", "// generated");
+                File.SetLastWriteTimeUtc(GeneratedPath, past);
+                project.Write("obj/datasets.stamp", string.Empty);
+                // The stamp of an earlier build: file times are coarse, so a change made now must be visibly later.
+                File.SetLastWriteTimeUtc(project.Combine("obj/datasets.stamp"), past.AddMinutes(1));
+                change();
+                var again = ResolveWithStamp(engine);
+                Assert.True(again.Execute(), engine.Log);
+                Assert.False(again.UpToDate);
+                Assert.Equal(again.FileCount, again.Files.Length);
+                foreach (var file in new[] { "data/images/b.png", "data/images/c.png", "mldatasets.lock.json", "obj/datasets.files" })
+                {
+                    if (File.Exists(project.Combine(file)))
+                    {
+                        File.SetLastWriteTimeUtc(project.Combine(file), past);
+                    }
+                }
+            }
+        }
+
         private (bool Ok, TestBuildEngine Engine, LockMlDatasets Task) Lock(bool lockedMode, params ITaskItem[] datasets)
         {
             var (resolved, resolveEngine, files) = Resolve(datasets.Length == 0 ? new[] { Item("data/train.tsv"), Item("data/images/") } : datasets);
