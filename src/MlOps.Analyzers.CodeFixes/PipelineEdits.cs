@@ -2,6 +2,8 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -77,6 +79,41 @@ namespace MlOps.Analyzers.CodeFixes
             var newAppend = append.WithExpression(access.WithExpression(inserted));
             return document.WithSyntaxRoot(root.ReplaceNode(append, newAppend));
         }
+
+        /// <summary>
+        /// What every "insert an estimator before the trainer" fix does: for each diagnostic whose trainer is written
+        /// inside <c>x.Append(trainer)</c>, <paramref name="edit"/> gives the action's title, the method to insert
+        /// and its argument (built from the site's <c>MLContext</c> expression), or null to offer nothing.
+        /// </summary>
+        public static async Task RegisterInsertBeforeTrainerAsync(
+            CodeFixContext context,
+            string equivalenceKey,
+            Func<Diagnostic, ExpressionSyntax, (string Title, string Method, ExpressionSyntax Argument)?> edit)
+        {
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            var semanticModel = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root is null || semanticModel is null)
+            {
+                return;
+            }
+
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                if (FindAppendOfTrainer(semanticModel, root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true), context.CancellationToken) is not { } site
+                    || edit(diagnostic, site.Context) is not { } insert)
+                {
+                    continue;
+                }
+
+                context.RegisterCodeFix(
+                    CodeAction.Create(insert.Title, ct => InsertBeforeAsync(context.Document, site.Append, insert.Method, insert.Argument, ct), equivalenceKey),
+                    diagnostic);
+            }
+        }
+
+        /// <summary><c>"text"</c> as a string literal argument.</summary>
+        public static ArgumentSyntax StringArgument(string text) =>
+            SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(text)));
 
         public static InvocationExpressionSyntax Call(ExpressionSyntax receiver, string name, params ArgumentSyntax[] arguments) =>
             SyntaxFactory.InvocationExpression(

@@ -2,9 +2,7 @@ using System.Collections.Immutable;
 using System.Composition;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
 using MlOps.Analyzers;
 using MlOps.Analyzers.Rules;
 
@@ -23,38 +21,14 @@ namespace MlOps.Analyzers.CodeFixes.Rules
 
         public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-        {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var semanticModel = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || semanticModel is null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (!diagnostic.Properties.TryGetValue(MulticlassLabelNotKeyAnalyzer.LabelColumnProperty, out var label) || label is null
-                    || PipelineEdits.FindAppendOfTrainer(semanticModel, root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true), context.CancellationToken) is not { } site)
-                {
-                    continue;
-                }
-
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        $"Insert MapValueToKey(\"{label}\") before the trainer",
-                        ct => PipelineEdits.InsertBeforeAsync(
-                            context.Document,
-                            site.Append,
-                            "Append",
-                            PipelineEdits.Call(
-                                PipelineEdits.Member(PipelineEdits.Member(site.Context.WithoutTrivia(), "Transforms"), "Conversion"),
-                                "MapValueToKey",
-                                SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(label)))),
-                            ct),
-                        equivalenceKey: nameof(MulticlassLabelNotKeyFixer)),
-                    diagnostic);
-            }
-        }
+        public override Task RegisterCodeFixesAsync(CodeFixContext context) =>
+            PipelineEdits.RegisterInsertBeforeTrainerAsync(
+                context,
+                nameof(MulticlassLabelNotKeyFixer),
+                (diagnostic, ml) => diagnostic.Properties.TryGetValue(MulticlassLabelNotKeyAnalyzer.LabelColumnProperty, out var label) && label is not null
+                    ? ($"Insert MapValueToKey(\"{label}\") before the trainer",
+                       "Append",
+                       PipelineEdits.Call(PipelineEdits.Member(PipelineEdits.Member(ml.WithoutTrivia(), "Transforms"), "Conversion"), "MapValueToKey", PipelineEdits.StringArgument(label)))
+                    : null);
     }
 }

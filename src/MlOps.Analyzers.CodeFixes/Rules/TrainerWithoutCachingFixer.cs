@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using System.Composition;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using MlOps.Analyzers;
 
@@ -19,29 +18,10 @@ namespace MlOps.Analyzers.CodeFixes.Rules
 
         public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-        {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var semanticModel = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || semanticModel is null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (PipelineEdits.FindAppendOfTrainer(semanticModel, root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true), context.CancellationToken) is not { } site)
-                {
-                    continue;
-                }
-
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        $"Insert AppendCacheCheckpoint({site.Context}) before the trainer",
-                        ct => PipelineEdits.InsertBeforeAsync(context.Document, site.Append, "AppendCacheCheckpoint", site.Context.WithoutTrivia(), ct),
-                        equivalenceKey: nameof(TrainerWithoutCachingFixer)),
-                    diagnostic);
-            }
-        }
+        public override Task RegisterCodeFixesAsync(CodeFixContext context) =>
+            PipelineEdits.RegisterInsertBeforeTrainerAsync(
+                context,
+                nameof(TrainerWithoutCachingFixer),
+                (_, ml) => ($"Insert AppendCacheCheckpoint({ml}) before the trainer", "AppendCacheCheckpoint", ml.WithoutTrivia()));
     }
 }
