@@ -55,13 +55,19 @@ namespace MlOps.Build.Tasks.Models
         /// <summary>True when the file starts with a zip signature (a local file header or an empty archive's end record).</summary>
         public static bool IsZip(string path)
         {
-            var header = new byte[4];
             using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1))
             {
-                var read = stream.Read(header, 0, 4);
-                return read == 4 && header[0] == 'P' && header[1] == 'K'
-                    && ((header[2] == 3 && header[3] == 4) || (header[2] == 5 && header[3] == 6));
+                return IsZip(stream);
             }
+        }
+
+        /// <summary>The same check on a stream, read from its current position (which it leaves 4 bytes on).</summary>
+        public static bool IsZip(Stream stream)
+        {
+            var header = new byte[4];
+            var read = stream.Read(header, 0, 4);
+            return read == 4 && header[0] == 'P' && header[1] == 'K'
+                && ((header[2] == 3 && header[3] == 4) || (header[2] == 5 && header[3] == 6));
         }
 
         /// <summary>

@@ -188,8 +188,7 @@ namespace MlOps.Build.Tasks.Models
                     }
 
                     copy.Position = 0;
-                    var header = new byte[4];
-                    var isZip = copy.Read(header, 0, 4) == 4 && header[0] == 'P' && header[1] == 'K' && ((header[2] == 3 && header[3] == 4) || (header[2] == 5 && header[3] == 6));
+                    var isZip = ModelArchive.IsZip(copy);
                     copy.Position = 0;
                     if (!isZip)
                     {
