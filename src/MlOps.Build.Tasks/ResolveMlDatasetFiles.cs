@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Text;
 #if NET8_0_OR_GREATER
 using System.IO.Enumeration;
@@ -88,7 +89,12 @@ namespace MlOps.Build.Tasks
             var declaredFolders = new HashSet<string>(
                 Datasets.Select(d => TrimSeparators(Path.GetFullPath(d.ItemSpec))).Where(Directory.Exists),
                 StringComparer.Ordinal);
-            var files = new SortedDictionary<(string Dataset, string Path), (string FullPath, string Declared, bool IsLink)>(new DatasetPathComparer());
+
+            // Whether the hashing target could be up to date, from the few files checked before listing; only then
+            // does the listing take each data file's time (a stat per file, on every core, as the folders are listed).
+            var stampTicks = UpToDateCandidate();
+            var withTimes = stampTicks.HasValue;
+            var files = new List<Found>();
             foreach (var declared in Datasets)
             {
                 var spec = declared.ItemSpec;
@@ -125,28 +131,21 @@ namespace MlOps.Build.Tasks
                 }
 
                 name = name.Trim();
-                var found = isFolder
-                    ? EnumerateFolder(TrimSeparators(Path.GetFullPath(fullPath)), spec, declaredFolders)
-                    : new[] { (Path: Path.GetFullPath(fullPath), IsLink: (File.GetAttributes(fullPath) & FileAttributes.ReparsePoint) != 0) };
-                var seen = false;
-                foreach (var (file, isLink) in found)
+                List<Listed> found;
+                if (isFolder)
                 {
-                    seen = true;
-                    // Listed paths are full already; a declared file was made full above.
-                    var relative = DatasetPaths.TryMakeRelativeFull(root, file);
-                    if (relative is null)
-                    {
-                        Log.LogMlOpsError(
-                            ErrorCodes.PathEscapesRoot,
-                            ProjectFile,
-                            $"The dataset file '{file}' of '{spec}' is outside the dataset root '{root}' or has a name the lock cannot hold. Move or rename it.");
-                        continue;
-                    }
-
-                    files[(name, relative)] = (file, declaredRelative, isLink);
+                    found = ListTree(TrimSeparators(Path.GetFullPath(fullPath)), spec, declaredFolders, withTimes);
+                }
+                else
+                {
+                    var file = Path.GetFullPath(fullPath);
+                    var info = new FileInfo(file);
+                    found = new List<Listed> { new Listed(file, isDirectory: false, (info.Attributes & FileAttributes.ReparsePoint) != 0, withTimes ? info.LastWriteTimeUtc.Ticks : 0) };
                 }
 
-                if (isFolder && !seen)
+                AddFound(files, found, root, name, declaredRelative, spec);
+
+                if (isFolder && found.Count == 0)
                 {
                     Log.LogMlOpsError(
                         ErrorCodes.DatasetMissing,
@@ -155,145 +154,233 @@ namespace MlOps.Build.Tasks
                 }
             }
 
-            FileCount = files.Count;
+            var unique = SortedUnique(files);
+            FileCount = unique.Count;
             if (Log.HasLoggedErrors)
             {
                 // What was found is still listed (the errors name what was not); nothing is written.
-                Files = Items(files);
+                Files = Items(unique);
                 return false;
             }
 
+            var listChanged = false;
             if (!string.IsNullOrEmpty(FileListFile))
             {
-                var list = new StringBuilder();
-                foreach (var line in FileListHeader)
-                {
-                    list.Append(line.ItemSpec).Append('\n');
-                }
-
-                foreach (var pair in files)
-                {
-                    list.Append(pair.Key.Dataset).Append('|').Append(pair.Key.Path).Append('|').Append(pair.Value.Declared).Append('\n');
-                }
-
-                AtomicFile.WriteIfChanged(FileListFile!, list.ToString());
+                listChanged = AtomicFile.WriteIfChanged(FileListFile!, FileListText(FileListHeader, unique));
             }
 
-            UpToDate = IsUpToDate(files.Values);
+            UpToDate = stampTicks.HasValue && !listChanged && IsUpToDate(unique, stampTicks.Value);
             if (UpToDate)
             {
                 return true;
             }
 
-            Files = Items(files);
+            Files = Items(unique);
             return true;
         }
 
-        private static ITaskItem[] Items(SortedDictionary<(string Dataset, string Path), (string FullPath, string Declared, bool IsLink)> files)
+        [MethodImpl(Hot.Loop)]
+        private void AddFound(List<Found> files, List<Listed> found, string root, string name, string declaredRelative, string spec)
+        {
+            foreach (var listed in found)
+            {
+                // Listed paths are full already; a declared file was made full above.
+                var relative = DatasetPaths.TryMakeRelativeFull(root, listed.FullPath);
+                if (relative is null)
+                {
+                    Log.LogMlOpsError(
+                        ErrorCodes.PathEscapesRoot,
+                        ProjectFile,
+                        $"The dataset file '{listed.FullPath}' of '{spec}' is outside the dataset root '{root}' or has a name the lock cannot hold. Move or rename it.");
+                    continue;
+                }
+
+                files.Add(new Found(name, relative, declaredRelative, listed, files.Count));
+            }
+        }
+
+        /// <summary>Sorted by dataset, then path; a file declared twice in one dataset is kept once, as its last declaration.</summary>
+        [MethodImpl(Hot.Loop)]
+        private static List<Found> SortedUnique(List<Found> files)
+        {
+            files.Sort(Found.Compare);
+            var unique = new List<Found>(files.Count);
+            foreach (var file in files)
+            {
+                if (unique.Count > 0 && Found.SameKey(unique[unique.Count - 1], file))
+                {
+                    unique[unique.Count - 1] = file;
+                }
+                else
+                {
+                    unique.Add(file);
+                }
+            }
+
+            return unique;
+        }
+
+        /// <summary>The file list stamp's text: the settings, then "dataset|path|declared path" per file.</summary>
+        [MethodImpl(Hot.Loop)]
+        private static string FileListText(ITaskItem[] header, List<Found> files)
+        {
+            var list = new StringBuilder(files.Count * 64);
+            foreach (var line in header)
+            {
+                list.Append(line.ItemSpec).Append('\n');
+            }
+
+            foreach (var file in files)
+            {
+                list.Append(file.Dataset).Append('|').Append(file.Path).Append('|').Append(file.Declared).Append('\n');
+            }
+
+            return list.ToString();
+        }
+
+        [MethodImpl(Hot.Loop)]
+        private static ITaskItem[] Items(List<Found> files)
         {
             var items = new ITaskItem[files.Count];
-            var index = 0;
-            foreach (var pair in files)
+            for (var index = 0; index < files.Count; index++)
             {
-                var item = new TaskItem(pair.Value.FullPath);
-                item.SetMetadata("DatasetName", pair.Key.Dataset);
-                item.SetMetadata("RelativePath", pair.Key.Path);
-                item.SetMetadata("DeclaredPath", pair.Value.Declared);
-                if (pair.Value.IsLink)
+                var file = files[index];
+                var item = new TaskItem(file.FullPath);
+                item.SetMetadata("DatasetName", file.Dataset);
+                item.SetMetadata("RelativePath", file.Path);
+                item.SetMetadata("DeclaredPath", file.Declared);
+                if (file.IsLink)
                 {
                     item.SetMetadata("IsLink", "true");
                 }
 
-                items[index++] = item;
+                items[index] = item;
             }
 
             return items;
         }
 
         /// <summary>
-        /// MSBuild's own rule for the hashing target (run when an input is newer than the output, or one is
-        /// missing), checked here with the data files stat'ed on every core. Links never count as up to date:
-        /// MSBuild would see the link's own timestamp, not its target's.
+        /// The stamp's time (UTC ticks) when the files that are not data allow the hashing target to be up to date:
+        /// the stamp and the generated class exist, and the lock and the tasks assembly are not newer than the stamp.
+        /// Null otherwise: the target runs, and no data file needs its time taken.
         /// </summary>
-        private bool IsUpToDate(ICollection<(string FullPath, string Declared, bool IsLink)> files)
+        private long? UpToDateCandidate()
         {
             if (string.IsNullOrEmpty(StampFile) || !File.Exists(StampFile) || (!string.IsNullOrEmpty(ClassFile) && !File.Exists(ClassFile)))
             {
-                return false;
+                return null;
             }
 
-            var stamp = File.GetLastWriteTimeUtc(StampFile);
-            foreach (var input in UpToDateInputs.Select(i => i.ItemSpec).Concat(string.IsNullOrEmpty(FileListFile) ? Array.Empty<string>() : new[] { FileListFile! }))
+            var stamp = File.GetLastWriteTimeUtc(StampFile).Ticks;
+            foreach (var input in UpToDateInputs)
             {
-                if (string.IsNullOrWhiteSpace(input))
+                if (string.IsNullOrWhiteSpace(input.ItemSpec))
                 {
                     continue;
                 }
 
-                if (!File.Exists(input) || File.GetLastWriteTimeUtc(input) > stamp)
+                if (!File.Exists(input.ItemSpec) || File.GetLastWriteTimeUtc(input.ItemSpec).Ticks > stamp)
+                {
+                    return null;
+                }
+            }
+
+            return stamp;
+        }
+
+        /// <summary>
+        /// The rest of MSBuild's rule for the hashing target (run when an input is newer than the output): the file
+        /// list and every data file, whose times the listing took, are not newer than the stamp. Links never count as
+        /// up to date: MSBuild would see the link's own time, not its target's.
+        /// </summary>
+        [MethodImpl(Hot.Loop)]
+        private bool IsUpToDate(List<Found> files, long stamp)
+        {
+            if (!string.IsNullOrEmpty(FileListFile) && (!File.Exists(FileListFile) || File.GetLastWriteTimeUtc(FileListFile).Ticks > stamp))
+            {
+                return false;
+            }
+
+            foreach (var file in files)
+            {
+                if (file.IsLink || file.LastWriteTicks > stamp)
                 {
                     return false;
                 }
             }
 
-            var upToDate = true;
-            System.Threading.Tasks.Parallel.ForEach(
-                files,
-                new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-                (file, state) =>
-                {
-                    // File.GetLastWriteTimeUtc of a missing file is 1601: the check below would call it old.
-                    if (file.IsLink || !File.Exists(file.FullPath) || File.GetLastWriteTimeUtc(file.FullPath) > stamp)
-                    {
-                        upToDate = false;
-                        state.Stop();
-                    }
-                });
-            return upToDate;
+            return true;
         }
 
         /// <summary>
-        /// Every file below <paramref name="folder"/>, hidden ones too. A link to a file is listed under its own
-        /// path (the hash is of what it points to, wherever that is: what a reader of the path gets). A link to a
-        /// folder is not followed: it could lead back to an ancestor (a loop) or list files twice. It is an error
-        /// (MLOPS502) unless the link is declared as a dataset of its own, which then covers it. A dangling link is
-        /// an error too. The declared folder itself may be a link: it was named on purpose.
+        /// Every file below <paramref name="folder"/>, hidden ones too, one level of folders at a time, the folders of
+        /// a level listed on every core. A link to a file is listed under its own path (the hash is of what it points
+        /// to, wherever that is: what a reader of the path gets). A link to a folder is not followed: it could lead
+        /// back to an ancestor (a loop) or list files twice. It is an error (MLOPS502) unless the link is declared as
+        /// a dataset of its own, which then covers it. A dangling link is an error too. The declared folder itself may
+        /// be a link: it was named on purpose. With <paramref name="withTimes"/> each file's last-write time is taken
+        /// as it is listed.
         /// </summary>
-        private IEnumerable<(string Path, bool IsLink)> EnumerateFolder(string folder, string spec, HashSet<string> declaredFolders)
+        [MethodImpl(Hot.Loop)]
+        private List<Listed> ListTree(string folder, string spec, HashSet<string> declaredFolders, bool withTimes)
         {
-            var pending = new Stack<string>();
-            pending.Push(folder);
-            while (pending.Count > 0)
+            var result = new List<Listed>();
+            var level = new List<string> { folder };
+            while (level.Count > 0)
             {
-                foreach (var (path, isDirectory, isLink) in ListFolder(pending.Pop()))
+                var listed = new List<Listed>[level.Count];
+                if (level.Count == 1)
                 {
-                    if (isDirectory)
+                    listed[0] = ListFolder(level[0], withTimes);
+                }
+                else
+                {
+                    var current = level;
+                    System.Threading.Tasks.Parallel.For(
+                        0,
+                        current.Count,
+                        new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                        i => listed[i] = ListFolder(current[i], withTimes));
+                }
+
+                var next = new List<string>();
+                foreach (var entries in listed)
+                {
+                    foreach (var entry in entries)
                     {
-                        if (!isLink)
+                        if (entry.IsDirectory)
                         {
-                            pending.Push(path);
+                            if (!entry.IsLink)
+                            {
+                                next.Add(entry.FullPath);
+                            }
+                            else if (!declaredFolders.Contains(TrimSeparators(entry.FullPath)))
+                            {
+                                Log.LogMlOpsError(
+                                    ErrorCodes.DatasetMissing,
+                                    ProjectFile,
+                                    $"The dataset folder '{spec}' contains '{entry.FullPath}', a link to a folder. Links to folders are not followed (they can loop back or list files twice). Replace the link by the folder, or declare the link as an MlDataset item of its own.");
+                            }
                         }
-                        else if (!declaredFolders.Contains(TrimSeparators(path)))
+                        else if (entry.IsLink && !FileStamp.LinkTargetExists(entry.FullPath))
                         {
                             Log.LogMlOpsError(
                                 ErrorCodes.DatasetMissing,
                                 ProjectFile,
-                                $"The dataset folder '{spec}' contains '{path}', a link to a folder. Links to folders are not followed (they can loop back or list files twice). Replace the link by the folder, or declare the link as an MlDataset item of its own.");
+                                $"The dataset folder '{spec}' contains '{entry.FullPath}', a link to a file that does not exist. Restore its target or remove the link.");
+                        }
+                        else
+                        {
+                            result.Add(entry);
                         }
                     }
-                    else if (isLink && !FileStamp.LinkTargetExists(path))
-                    {
-                        Log.LogMlOpsError(
-                            ErrorCodes.DatasetMissing,
-                            ProjectFile,
-                            $"The dataset folder '{spec}' contains '{path}', a link to a file that does not exist. Restore its target or remove the link.");
-                    }
-                    else
-                    {
-                        yield return (path, isLink);
-                    }
                 }
+
+                level = next;
             }
+
+            return result;
         }
 
 #if NET8_0_OR_GREATER
@@ -303,38 +390,117 @@ namespace MlOps.Build.Tasks
         private static readonly EnumerationOptions NoLinks = new EnumerationOptions { AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = false };
 
         /// <summary>
-        /// The entries of one folder (full path, folder or not, link or not) from the directory listing alone: no
-        /// entry's attributes are read, which costs a stat (and a geteuid) per file on Unix. A link is what the
-        /// listing without reparse points leaves out (that filter uses the entry type the listing gives); only a link
-        /// costs a stat, of its target, to know whether it leads to a folder.
+        /// The entries of one folder from the directory listing alone: no entry's attributes are read, which costs a
+        /// stat (and a geteuid) per file on Unix. A link is what the listing without reparse points leaves out (that
+        /// filter uses the entry type the listing gives); only a link costs a stat, of its target, to know whether it
+        /// leads to a folder. With <paramref name="withTimes"/> a file's time costs one lstat, taken here.
         /// </summary>
-        private static List<(string Path, bool IsDirectory, bool IsLink)> ListFolder(string folder)
+        private static List<Listed> ListFolder(string folder, bool withTimes)
         {
-            var entries = new FileSystemEnumerable<(string Path, bool IsDirectory, bool IsLink)>(
-                folder,
-                (ref FileSystemEntry entry) => (entry.ToFullPath(), entry.IsDirectory, false),
-                NoLinks).ToList();
+            var entries = new List<Listed>();
+            var plain = withTimes
+                ? new FileSystemEnumerable<Listed>(folder, (ref FileSystemEntry entry) => new Listed(entry.ToFullPath(), entry.IsDirectory, false, entry.IsDirectory ? 0 : entry.LastWriteTimeUtc.UtcTicks), NoLinks)
+                : new FileSystemEnumerable<Listed>(folder, (ref FileSystemEntry entry) => new Listed(entry.ToFullPath(), entry.IsDirectory, false, 0), NoLinks);
+            foreach (var entry in plain)
+            {
+                entries.Add(entry);
+            }
+
             var all = 0;
-            foreach (var _ in new FileSystemEnumerable<bool>(folder, (ref FileSystemEntry entry) => true, AllEntries))
+            foreach (var _ in new FileSystemEnumerable<string?>(folder, (ref FileSystemEntry entry) => null, AllEntries))
             {
                 all++;
             }
 
             if (all != entries.Count)
             {
-                var plain = new HashSet<string>(entries.Select(e => e.Path), StringComparer.Ordinal);
-                entries.AddRange(
-                    new FileSystemEnumerable<(string Path, bool IsDirectory, bool IsLink)>(folder, (ref FileSystemEntry entry) => (entry.ToFullPath(), entry.IsDirectory, true), AllEntries)
-                        .Where(e => !plain.Contains(e.Path)));
+                var seen = new HashSet<string>(entries.Select(e => e.FullPath), StringComparer.Ordinal);
+                foreach (var link in new FileSystemEnumerable<Listed>(folder, (ref FileSystemEntry entry) => new Listed(entry.ToFullPath(), entry.IsDirectory, true, 0), AllEntries))
+                {
+                    if (!seen.Contains(link.FullPath))
+                    {
+                        entries.Add(link);
+                    }
+                }
             }
 
             return entries;
         }
 #else
-        private static IEnumerable<(string Path, bool IsDirectory, bool IsLink)> ListFolder(string folder) =>
+        private static List<Listed> ListFolder(string folder, bool withTimes) =>
             new DirectoryInfo(folder).EnumerateFileSystemInfos()
-                .Select(entry => (entry.FullName, entry is DirectoryInfo, (entry.Attributes & FileAttributes.ReparsePoint) != 0));
+                .Select(entry => new Listed(
+                    entry.FullName,
+                    entry is DirectoryInfo,
+                    (entry.Attributes & FileAttributes.ReparsePoint) != 0,
+                    withTimes && entry is FileInfo ? entry.LastWriteTimeUtc.Ticks : 0))
+                .ToList();
 #endif
+
+        /// <summary>One listed entry (a reference type: the framework's shared generic code serves it, nothing to JIT).</summary>
+        private sealed class Listed
+        {
+            public Listed(string fullPath, bool isDirectory, bool isLink, long lastWriteTicks)
+            {
+                FullPath = fullPath;
+                IsDirectory = isDirectory;
+                IsLink = isLink;
+                LastWriteTicks = lastWriteTicks;
+            }
+
+            public string FullPath { get; }
+
+            public bool IsDirectory { get; }
+
+            public bool IsLink { get; }
+
+            /// <summary>UTC ticks, when the listing was asked for times (0 otherwise, and for folders and links).</summary>
+            public long LastWriteTicks { get; }
+        }
+
+        /// <summary>A data file of a dataset, in the order it was found (which breaks ties: the last declaration wins).</summary>
+        private sealed class Found
+        {
+            public Found(string dataset, string path, string declared, Listed listed, int order)
+            {
+                Dataset = dataset;
+                Path = path;
+                Declared = declared;
+                FullPath = listed.FullPath;
+                IsLink = listed.IsLink;
+                LastWriteTicks = listed.LastWriteTicks;
+                Order = order;
+            }
+
+            public string Dataset { get; }
+
+            public string Path { get; }
+
+            public string Declared { get; }
+
+            public string FullPath { get; }
+
+            public bool IsLink { get; }
+
+            public long LastWriteTicks { get; }
+
+            public int Order { get; }
+
+    [MethodImpl(Hot.Loop)]
+            public static int Compare(Found x, Found y)
+            {
+                var byName = string.CompareOrdinal(x.Dataset, y.Dataset);
+                if (byName != 0)
+                {
+                    return byName;
+                }
+
+                var byPath = string.CompareOrdinal(x.Path, y.Path);
+                return byPath != 0 ? byPath : x.Order.CompareTo(y.Order);
+            }
+
+            public static bool SameKey(Found x, Found y) => string.Equals(x.Dataset, y.Dataset, StringComparison.Ordinal) && string.Equals(x.Path, y.Path, StringComparison.Ordinal);
+        }
 
         private static string TrimSeparators(string path) =>
             path.Length > 1 ? path.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) : path;
@@ -344,15 +510,6 @@ namespace MlOps.Build.Tasks
         {
             var trimmed = fullPath.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
             return isFolder ? Path.GetFileName(trimmed) : Path.GetFileNameWithoutExtension(trimmed);
-        }
-
-        private sealed class DatasetPathComparer : IComparer<(string Dataset, string Path)>
-        {
-            public int Compare((string Dataset, string Path) x, (string Dataset, string Path) y)
-            {
-                var byName = string.CompareOrdinal(x.Dataset, y.Dataset);
-                return byName != 0 ? byName : string.CompareOrdinal(x.Path, y.Path);
-            }
         }
     }
 }

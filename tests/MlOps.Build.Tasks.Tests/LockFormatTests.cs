@@ -116,6 +116,16 @@ namespace MlOps.Build.Tasks.Tests
         [InlineData("data/..x/y", true)]
         [InlineData("data/../x", false)]
         [InlineData("..", false)]
+        [InlineData(".", false)]
+        [InlineData("data/.", false)]
+        [InlineData("data/", false)]
+        [InlineData("/data/x", false)]
+        [InlineData("C:x", false)]
+        [InlineData("data\\x", false)]
+        [InlineData("data/a\tb", false)]
+        [InlineData("...", true)]
+        [InlineData(".hidden/.x", true)]
+        [InlineData("data/a b/é.tsv", true)]
         public void IsSafeRelativePath(string path, bool safe) => Assert.Equal(safe, DatasetPaths.IsSafeRelativePath(path));
 
         [Fact]

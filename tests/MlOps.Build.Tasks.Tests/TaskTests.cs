@@ -90,6 +90,9 @@ namespace MlOps.Build.Tasks.Tests
             foreach (var change in new Action[]
             {
                 () => File.SetLastWriteTimeUtc(project.Combine("data/images/b.png"), DateTime.UtcNow.AddMinutes(5)),
+                () => File.SetLastWriteTimeUtc(project.Combine("data/images/sub/a.png"), DateTime.UtcNow.AddMinutes(5)), // a second level of folders
+                () => File.SetLastWriteTimeUtc(project.Combine("data/train.tsv"), DateTime.UtcNow.AddMinutes(5)), // a file declared by itself
+                () => File.SetLastWriteTimeUtc(project.Combine("obj/datasets.files"), DateTime.UtcNow.AddMinutes(5)),
                 () => project.Write("data/images/c.png", "new file"),
                 () => File.SetLastWriteTimeUtc(LockPath, DateTime.UtcNow.AddMinutes(5)),
                 () => File.Delete(GeneratedPath),
@@ -106,7 +109,7 @@ namespace MlOps.Build.Tasks.Tests
                 Assert.True(again.Execute(), engine.Log);
                 Assert.False(again.UpToDate);
                 Assert.Equal(again.FileCount, again.Files.Length);
-                foreach (var file in new[] { "data/images/b.png", "data/images/c.png", "mldatasets.lock.json", "obj/datasets.files" })
+                foreach (var file in new[] { "data/train.tsv", "data/images/b.png", "data/images/c.png", "data/images/sub/a.png", "mldatasets.lock.json", "obj/datasets.files" })
                 {
                     if (File.Exists(project.Combine(file)))
                     {
