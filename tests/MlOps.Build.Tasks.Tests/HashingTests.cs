@@ -169,6 +169,64 @@ namespace MlOps.Build.Tasks.Tests
             Assert.Equal(new[] { path }, Directory.GetFiles(dir.Combine("sub")));
         }
 
+        [Fact]
+        public void FileStamp_IsWhatFileInfoSays_ForFilesLinksAndTimesBefore1970()
+        {
+            using var dir = new TempFolder();
+            var path = dir.Write("a.bin", "twelve bytes");
+            var link = dir.Combine("link.bin");
+            File.CreateSymbolicLink(link, path);
+            foreach (var time in new[] { new DateTime(2026, 11, 29, 4, 30, 1, DateTimeKind.Utc).AddTicks(1234567), new DateTime(1969, 12, 31, 23, 59, 59, DateTimeKind.Utc).AddTicks(5000001) })
+            {
+                File.SetLastWriteTimeUtc(path, time);
+                var info = new FileInfo(path);
+                Assert.Equal(new FileStamp(info.Length, info.LastWriteTimeUtc.Ticks), FileStamp.Of(path));
+                Assert.Equal(new FileStamp(12, time.Ticks), FileStamp.Of(path));
+                Assert.Equal(new FileStamp(12, time.Ticks), FileStamp.Of(link, followLink: true)); // the target's
+                var linkInfo = new FileInfo(link);
+                Assert.Equal(new FileStamp(linkInfo.Length, linkInfo.LastWriteTimeUtc.Ticks), FileStamp.Of(link)); // the link's own
+            }
+
+            Assert.Throws<FileNotFoundException>(() => FileStamp.Of(dir.Combine("missing.bin")));
+            Assert.Throws<FileNotFoundException>(() => FileStamp.Of(dir.Path));
+            File.Delete(path);
+            Assert.Throws<FileNotFoundException>(() => FileStamp.Of(link, followLink: true)); // dangling
+        }
+
+        [Fact]
+        public void UnixFile_OnLinux_StampsByStatx_AndTheOpenFileHasThePathsStamp()
+        {
+            using var dir = new TempFolder();
+            var path = dir.Write("a.bin", "some bytes");
+            var statx = UnixFile.TryStat(path, followLink: false, out var byPath);
+            var opened = UnixFile.TryOpen(path, out var fd);
+
+            // statx is Linux's, the bare open also macOS's (CI runs on Linux: a regression to the slower calls fails
+            // here); elsewhere the callers use .NET's calls.
+            Assert.Equal(OperatingSystem.IsLinux(), statx);
+            Assert.Equal(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), opened);
+            if (opened)
+            {
+                try
+                {
+                    var buffer = new byte[64];
+                    Assert.Equal(10, UnixFile.Read(fd, buffer, 64, path));
+                    Assert.Equal(statx, UnixFile.TryStat(fd, out var byDescriptor));
+                    if (!statx)
+                    {
+                        return;
+                    }
+
+                    Assert.Equal(byPath, byDescriptor);
+                    Assert.Equal(new FileStamp(10, new FileInfo(path).LastWriteTimeUtc.Ticks), byDescriptor);
+                }
+                finally
+                {
+                    UnixFile.Close(fd);
+                }
+            }
+        }
+
         private static void Touch(string path, string content)
         {
             File.WriteAllText(path, content);
