@@ -48,17 +48,32 @@ namespace MlOps.Build.Tasks
         /// SHA-256 of the UTF-8 lines "&lt;sha256&gt; &lt;size&gt; &lt;path&gt;\n", one per file in ordinal
         /// order of the paths: anyone can recompute it from the lock, e.g. with jq and sha256sum.
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(Hot.Loop)]
         public static string ComputeDigest(IEnumerable<LockedFile> sortedFiles)
         {
-            var builder = new StringBuilder();
-            foreach (var file in sortedFiles)
+            // Line by line, encoded into one reused buffer: no string of the whole list (10,000 files: 1 MB, three copies).
+            using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
-                builder.Append(file.Sha256).Append(' ').Append(file.Size.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(file.Path).Append('\n');
-            }
+                var bytes = new byte[1024];
+                foreach (var file in sortedFiles)
+                {
+                    var size = file.Size.ToString(CultureInfo.InvariantCulture);
+                    var needed = Encoding.UTF8.GetMaxByteCount(file.Sha256.Length + size.Length + file.Path.Length) + 3;
+                    if (needed > bytes.Length)
+                    {
+                        bytes = new byte[needed];
+                    }
 
-            using (var sha = SHA256.Create())
-            {
-                return Hex.Lower(sha.ComputeHash(Encoding.UTF8.GetBytes(builder.ToString())));
+                    var length = Encoding.UTF8.GetBytes(file.Sha256, 0, file.Sha256.Length, bytes, 0);
+                    bytes[length++] = (byte)' ';
+                    length += Encoding.UTF8.GetBytes(size, 0, size.Length, bytes, length);
+                    bytes[length++] = (byte)' ';
+                    length += Encoding.UTF8.GetBytes(file.Path, 0, file.Path.Length, bytes, length);
+                    bytes[length++] = (byte)'\n';
+                    sha.AppendData(bytes, 0, length);
+                }
+
+                return Hex.Lower(sha.GetHashAndReset());
             }
         }
     }
@@ -104,9 +119,11 @@ namespace MlOps.Build.Tasks
 
         public LockedDataset? Find(string name) => Datasets.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.Ordinal));
 
+        [System.Runtime.CompilerServices.MethodImpl(Hot.Loop)]
         public string Serialize()
         {
-            var builder = new StringBuilder();
+            // About 120 characters a file: one allocation of the right size instead of doubling from 16.
+            var builder = new StringBuilder(256 + (Datasets.Sum(d => d.Files.Count) * 128));
             builder.Append("{\n");
             builder.Append("  \"version\": ").Append(FormatVersion.ToString(CultureInfo.InvariantCulture)).Append(",\n");
             builder.Append("  \"datasets\": [");
@@ -122,9 +139,10 @@ namespace MlOps.Build.Tasks
                 {
                     var file = dataset.Files[f];
                     builder.Append(f == 0 ? "\n" : ",\n");
-                    builder.Append("        { \"path\": ").Append(JsonText.Quote(file.Path))
+                    JsonText.AppendQuoted(builder.Append("        { \"path\": "), file.Path)
                         .Append(", \"size\": ").Append(file.Size.ToString(CultureInfo.InvariantCulture))
-                        .Append(", \"sha256\": ").Append(JsonText.Quote(file.Sha256)).Append(" }");
+                        .Append(", \"sha256\": ");
+                    JsonText.AppendQuoted(builder, file.Sha256).Append(" }");
                 }
 
                 builder.Append(dataset.Files.Count == 0 ? "]\n" : "\n      ]\n");

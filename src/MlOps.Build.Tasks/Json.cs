@@ -381,6 +381,20 @@ namespace MlOps.Build.Tasks
             }
         }
 
+        /// <summary>Appends <see cref="Quote"/>'s literal without an intermediate string (a lock holds two per file).</summary>
+        public static StringBuilder AppendQuoted(StringBuilder builder, string value)
+        {
+            foreach (var c in value)
+            {
+                if (c < ' ' || c == '"' || c == '\\')
+                {
+                    return builder.Append(Quote(value));
+                }
+            }
+
+            return builder.Append('"').Append(value).Append('"');
+        }
+
         /// <summary>A JSON string literal, quotes included; non-ASCII kept as is (the file is UTF-8).</summary>
         public static string Quote(string value)
         {

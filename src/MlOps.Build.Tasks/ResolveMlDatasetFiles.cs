@@ -245,16 +245,7 @@ namespace MlOps.Build.Tasks
             for (var index = 0; index < files.Count; index++)
             {
                 var file = files[index];
-                var item = new TaskItem(file.FullPath);
-                item.SetMetadata("DatasetName", file.Dataset);
-                item.SetMetadata("RelativePath", file.Path);
-                item.SetMetadata("DeclaredPath", file.Declared);
-                if (file.IsLink)
-                {
-                    item.SetMetadata("IsLink", "true");
-                }
-
-                items[index] = item;
+                items[index] = new DatasetFileItem(file.FullPath, file.Dataset, file.Path, file.Declared, file.IsLink);
             }
 
             return items;

@@ -207,6 +207,8 @@ public static partial class SdkBenchmark
         File.Delete(lockFile);
         var engine = new QuietBuildEngine();
         var cpu = ProcessCpu();
+        var allocated = GC.GetTotalAllocatedBytes(precise: false);
+        var collections = GC.CollectionCount(0);
         var stopwatch = Stopwatch.StartNew();
         var resolve = new ResolveMlDatasetFiles
         {
@@ -235,7 +237,7 @@ public static partial class SdkBenchmark
         stopwatch.Stop();
         if (Environment.GetEnvironmentVariable("MLOPS_BENCH_VERBOSE") == "1")
         {
-            Console.Error.WriteLine($"    resolve {resolved.TotalMilliseconds:0} ms, total {stopwatch.Elapsed.TotalMilliseconds:0} ms");
+            Console.Error.WriteLine($"    resolve {resolved.TotalMilliseconds:0} ms, total {stopwatch.Elapsed.TotalMilliseconds:0} ms, {(GC.GetTotalAllocatedBytes(precise: false) - allocated) / 1048576.0:0.0} MiB allocated, {GC.CollectionCount(0) - collections} gen-0 collections");
         }
 
         return (new Timed(stopwatch.Elapsed, ProcessCpu() - cpu), hash.FilesHashed, hash.BytesHashed);

@@ -59,6 +59,46 @@ namespace MlOps.Build.Tasks.Tests
         };
 
         [Fact]
+        public void Resolve_ReturnsItemsThatAnswerLikeTaskItems_CustomWellKnownAndEscapedMetadata()
+        {
+            project.Write("data/odd;name (1)%.tsv", "x");
+            var (ok, engine, files) = Resolve(Item("data/"));
+            Assert.True(ok, engine.Log);
+            var item = Assert.Single(files, f => f.ItemSpec.EndsWith("odd;name (1)%.tsv", StringComparison.Ordinal));
+            var expected = new TaskItem(DatasetFileItem.Escape(project.Combine("data/odd;name (1)%.tsv")));
+
+            Assert.Equal(project.Combine("data/odd;name (1)%.tsv"), item.ItemSpec);
+            Assert.Equal("data", item.GetMetadata("DatasetName"));
+            Assert.Equal("data/odd;name (1)%.tsv", item.GetMetadata("relativepath")); // names without case, as MSBuild's
+            Assert.Equal("data", item.GetMetadata("DeclaredPath"));
+            Assert.Equal(string.Empty, item.GetMetadata("IsLink"));
+            Assert.Equal(string.Empty, item.GetMetadata("NoSuchMetadata"));
+            Assert.Equal("data/odd%3bname %281%29%25.tsv", ((ITaskItem2)item).GetMetadataValueEscaped("RelativePath"));
+            Assert.Equal(project.Combine("data/odd%3bname %281%29%25.tsv"), ((ITaskItem2)item).EvaluatedIncludeEscaped);
+
+            var custom = item.CloneCustomMetadata();
+            Assert.Equal(3, custom.Count);
+            Assert.Equal("data/odd;name (1)%.tsv", custom["RelativePath"]);
+            Assert.Equal("data/odd%3bname %281%29%25.tsv", ((ITaskItem2)item).CloneCustomMetadataEscaped()["RelativePath"]);
+
+            foreach (var wellKnown in new[] { "FullPath", "Filename", "Extension", "RootDir", "Directory", "RecursiveDir", "Identity" })
+            {
+                Assert.Equal(expected.GetMetadata(wellKnown), item.GetMetadata(wellKnown));
+            }
+
+            // Copied onto another item, and changed, as any task item.
+            var copy = new TaskItem("other");
+            item.CopyMetadataTo(copy);
+            Assert.Equal("data/odd;name (1)%.tsv", copy.GetMetadata("RelativePath"));
+            item.SetMetadata("DatasetName", "renamed");
+            item.SetMetadata("Extra", "1");
+            Assert.Equal("renamed", item.GetMetadata("DatasetName"));
+            Assert.Equal("1", item.GetMetadata("Extra"));
+            Assert.Equal("data/odd;name (1)%.tsv", item.GetMetadata("RelativePath"));
+            Assert.Contains("Extra", item.MetadataNames.Cast<string>());
+        }
+
+        [Fact]
         public void Resolve_WithAStampNewerThanEveryInput_IsUpToDate_AndCreatesNoItems()
         {
             var engine = new TestBuildEngine();
