@@ -94,7 +94,7 @@ namespace MlOps.Build.Tasks
             // does the listing take each data file's time (a stat per file, on every core, as the folders are listed).
             var stampTicks = UpToDateCandidate();
             var withTimes = stampTicks.HasValue;
-            var files = new List<Found>();
+            var listings = new List<Listing>();
             foreach (var declared in Datasets)
             {
                 var spec = declared.ItemSpec;
@@ -143,8 +143,7 @@ namespace MlOps.Build.Tasks
                     found = new List<Listed> { new Listed(file, isDirectory: false, (info.Attributes & FileAttributes.ReparsePoint) != 0, withTimes ? info.LastWriteTimeUtc.Ticks : 0) };
                 }
 
-                AddFound(files, found, root, name, declaredRelative, spec);
-
+                listings.Add(new Listing(name, declaredRelative, spec, found));
                 if (isFolder && found.Count == 0)
                 {
                     Log.LogMlOpsError(
@@ -152,6 +151,22 @@ namespace MlOps.Build.Tasks
                         ProjectFile,
                         $"The dataset folder '{spec}' holds no file. Restore the data or remove the MlDataset item.");
                 }
+            }
+
+            var summary = Summarize(listings);
+            if (stampTicks.HasValue && !Log.HasLoggedErrors && IsUnchangedAndUpToDate(summary, stampTicks.Value, out var knownCount))
+            {
+                // The same files as when the list was written (validated then), none newer than the stamp: nothing
+                // else to do, not even the paths below the root.
+                FileCount = knownCount;
+                UpToDate = true;
+                return true;
+            }
+
+            var files = new List<Found>(summary.Listed);
+            foreach (var listing in listings)
+            {
+                AddFound(files, listing.Found, root, listing.Name, listing.DeclaredRelative, listing.Spec);
             }
 
             var unique = SortedUnique(files);
@@ -166,7 +181,7 @@ namespace MlOps.Build.Tasks
             var listChanged = false;
             if (!string.IsNullOrEmpty(FileListFile))
             {
-                listChanged = AtomicFile.WriteIfChanged(FileListFile!, FileListText(FileListHeader, unique));
+                listChanged = AtomicFile.WriteIfChanged(FileListFile!, FileListText(FileListHeader, SummaryLine(summary, unique.Count), unique));
             }
 
             UpToDate = stampTicks.HasValue && !listChanged && IsUpToDate(unique, stampTicks.Value);
@@ -177,6 +192,113 @@ namespace MlOps.Build.Tasks
 
             Files = Items(unique);
             return true;
+        }
+
+        /// <summary>
+        /// What the listing found, in one pass without sorting: how many files, an order-independent digest of every
+        /// (dataset, declared path, file) triple, the newest time and whether any is a link. The digest is a sum of
+        /// 64-bit hashes, one per triple: two listings of the same files give the same digest whatever order the
+        /// folders were read in, and an added, removed or renamed file changes it.
+        /// </summary>
+        [MethodImpl(Hot.Loop)]
+        private static ListingSummary Summarize(List<Listing> listings)
+        {
+            var summary = new ListingSummary();
+            foreach (var listing in listings)
+            {
+                var prefix = Fnv(Fnv(Fnv(Fnv(FnvOffset, listing.Name), "\0"), listing.DeclaredRelative), "\0");
+                foreach (var file in listing.Found)
+                {
+                    summary.Listed++;
+                    summary.Digest = unchecked(summary.Digest + Mix(Fnv(prefix, file.FullPath)));
+                    summary.NewestTicks = Math.Max(summary.NewestTicks, file.LastWriteTicks);
+                    summary.AnyLink |= file.IsLink;
+                }
+            }
+
+            return summary;
+        }
+
+        private const ulong FnvOffset = 14695981039346656037;
+
+        private static ulong Fnv(ulong hash, string text)
+        {
+            foreach (var c in text)
+            {
+                hash = unchecked((hash ^ c) * 1099511628211);
+            }
+
+            return hash;
+        }
+
+        /// <summary>SplitMix64's finalizer: spreads every bit of a hash before the hashes are summed.</summary>
+        private static ulong Mix(ulong z)
+        {
+            z = unchecked((z ^ (z >> 30)) * 0xbf58476d1ce4e5b9);
+            z = unchecked((z ^ (z >> 27)) * 0x94d049bb133111eb);
+            return z ^ (z >> 31);
+        }
+
+        /// <summary>The file list's line after the settings: the unique count, then what identifies the listing.</summary>
+        private static string SummaryLine(ListingSummary summary, int unique) =>
+            "files=" + unique.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            + " listed=" + summary.Listed.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            + " digest=" + summary.Digest.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>
+        /// True when the file list on disk starts with the same settings and the same listing (count and digest), and
+        /// the list, every data file (times from the listing) are not newer than the stamp and none is a link. Reads
+        /// only the start of the list; <paramref name="count"/> is the unique count the list was written with.
+        /// </summary>
+        private bool IsUnchangedAndUpToDate(ListingSummary summary, long stamp, out int count)
+        {
+            count = 0;
+            if (string.IsNullOrEmpty(FileListFile) || summary.AnyLink || summary.NewestTicks > stamp || !File.Exists(FileListFile)
+                || File.GetLastWriteTimeUtc(FileListFile).Ticks > stamp)
+            {
+                return false;
+            }
+
+            var expected = new StringBuilder();
+            foreach (var line in FileListHeader)
+            {
+                expected.Append(line.ItemSpec).Append('\n');
+            }
+
+            var header = expected.ToString();
+            var tail = " listed=" + summary.Listed.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                + " digest=" + summary.Digest.ToString("x16", System.Globalization.CultureInfo.InvariantCulture) + "\n";
+            string start;
+            try
+            {
+                using (var stream = new FileStream(FileListFile!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1))
+                {
+                    var bytes = new byte[Encoding.UTF8.GetByteCount(header) + 128];
+                    var length = 0;
+                    int read;
+                    while (length < bytes.Length && (read = stream.Read(bytes, length, bytes.Length - length)) > 0)
+                    {
+                        length += read;
+                    }
+
+                    start = Encoding.UTF8.GetString(bytes, 0, length);
+                }
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                return false;
+            }
+
+            if (!start.StartsWith(header + "files=", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            var summaryStart = header.Length + "files=".Length;
+            var space = start.IndexOf(' ', summaryStart);
+            return space > summaryStart
+                && string.CompareOrdinal(start, space, tail, 0, tail.Length) == 0
+                && int.TryParse(start.Substring(summaryStart, space - summaryStart), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out count);
         }
 
         [MethodImpl(Hot.Loop)]
@@ -220,15 +342,17 @@ namespace MlOps.Build.Tasks
             return unique;
         }
 
-        /// <summary>The file list stamp's text: the settings, then "dataset|path|declared path" per file.</summary>
+        /// <summary>The file list stamp's text: the settings, the summary line, then "dataset|path|declared path" per file.</summary>
         [MethodImpl(Hot.Loop)]
-        private static string FileListText(ITaskItem[] header, List<Found> files)
+        private static string FileListText(ITaskItem[] header, string summaryLine, List<Found> files)
         {
             var list = new StringBuilder(files.Count * 64);
             foreach (var line in header)
             {
                 list.Append(line.ItemSpec).Append('\n');
             }
+
+            list.Append(summaryLine).Append('\n');
 
             foreach (var file in files)
             {
@@ -427,6 +551,37 @@ namespace MlOps.Build.Tasks
                     withTimes && entry is FileInfo ? entry.LastWriteTimeUtc.Ticks : 0))
                 .ToList();
 #endif
+
+        /// <summary>The files one MlDataset item listed, with what the lock needs to know of the item.</summary>
+        private sealed class Listing
+        {
+            public Listing(string name, string declaredRelative, string spec, List<Listed> found)
+            {
+                Name = name;
+                DeclaredRelative = declaredRelative;
+                Spec = spec;
+                Found = found;
+            }
+
+            public string Name { get; }
+
+            public string DeclaredRelative { get; }
+
+            public string Spec { get; }
+
+            public List<Listed> Found { get; }
+        }
+
+        private sealed class ListingSummary
+        {
+            public int Listed { get; set; }
+
+            public ulong Digest { get; set; }
+
+            public long NewestTicks { get; set; }
+
+            public bool AnyLink { get; set; }
+        }
 
         /// <summary>One listed entry (a reference type: the framework's shared generic code serves it, nothing to JIT).</summary>
         private sealed class Listed

@@ -99,6 +99,39 @@ namespace MlOps.Build.Tasks.Tests
         }
 
         [Fact]
+        public void Resolve_UpToDate_CountsAFileDeclaredTwiceOnce_AsTheFullListingDoes()
+        {
+            var engine = new TestBuildEngine();
+            ResolveMlDatasetFiles Task() => new()
+            {
+                BuildEngine = engine,
+                Datasets = new[] { Item("data/", "all"), Item("data/images/", "all") },
+                DatasetRoot = project.Path,
+                ProjectFile = project.Combine("p.csproj"),
+                FileListFile = project.Combine("obj/datasets.files"),
+                StampFile = project.Combine("obj/datasets.stamp"),
+            };
+
+            var first = Task();
+            Assert.True(first.Execute(), engine.Log);
+            Assert.Equal(3, first.FileCount); // data/images/* listed twice, kept once
+            Assert.Matches("^files=3 listed=5 digest=", File.ReadAllLines(project.Combine("obj/datasets.files"))[0]);
+
+            var past = DateTime.UtcNow.AddMinutes(-10);
+            foreach (var file in new[] { "data/train.tsv", "data/images/b.png", "data/images/sub/a.png", "obj/datasets.files" })
+            {
+                File.SetLastWriteTimeUtc(project.Combine(file), past);
+            }
+
+            project.Write("obj/datasets.stamp", string.Empty);
+            var second = Task();
+            Assert.True(second.Execute(), engine.Log);
+            Assert.True(second.UpToDate);
+            Assert.Equal(3, second.FileCount);
+            Assert.Empty(second.Files);
+        }
+
+        [Fact]
         public void Resolve_WithAStampNewerThanEveryInput_IsUpToDate_AndCreatesNoItems()
         {
             var engine = new TestBuildEngine();
@@ -106,9 +139,11 @@ namespace MlOps.Build.Tasks.Tests
             Assert.True(first.Execute(), engine.Log);
             Assert.False(first.UpToDate); // no stamp yet
             Assert.Equal(3, first.Files.Length);
+            var list = File.ReadAllLines(project.Combine("obj/datasets.files"));
             Assert.Equal(
                 new[] { "root=" + project.Path, "lock=mldatasets.lock.json", "images|data/images/b.png|data/images", "images|data/images/sub/a.png|data/images", "train|data/train.tsv|data/train.tsv" },
-                File.ReadAllLines(project.Combine("obj/datasets.files")));
+                list.Where((_, i) => i != 2));
+            Assert.Matches("^files=3 listed=3 digest=[0-9a-f]{16}$", list[2]);
 
             project.Write("mldatasets.lock.json", "{}");
             project.Write("obj/MlDatasets.g.cs", "// generated");
@@ -137,6 +172,8 @@ namespace MlOps.Build.Tasks.Tests
                 () => File.SetLastWriteTimeUtc(LockPath, DateTime.UtcNow.AddMinutes(5)),
                 () => File.Delete(GeneratedPath),
                 () => File.Delete(project.Combine("obj/datasets.stamp")),
+                () => File.Move(project.Combine("data/images/b.png"), project.Combine("data/images/b2.png")), // same count, same times
+                () => File.Move(project.Combine("data/images/b2.png"), project.Combine("data/images/sub/b2.png")), // moved a folder down
             })
             {
                 project.Write("obj/MlDatasets.g.cs", "// generated");
@@ -149,7 +186,7 @@ namespace MlOps.Build.Tasks.Tests
                 Assert.True(again.Execute(), engine.Log);
                 Assert.False(again.UpToDate);
                 Assert.Equal(again.FileCount, again.Files.Length);
-                foreach (var file in new[] { "data/train.tsv", "data/images/b.png", "data/images/c.png", "data/images/sub/a.png", "mldatasets.lock.json", "obj/datasets.files" })
+                foreach (var file in new[] { "data/train.tsv", "data/images/b.png", "data/images/b2.png", "data/images/sub/b2.png", "data/images/c.png", "data/images/sub/a.png", "mldatasets.lock.json", "obj/datasets.files" })
                 {
                     if (File.Exists(project.Combine(file)))
                     {
