@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Runtime.CompilerServices;
 
 namespace MlOps.Build.Tasks
 {
@@ -15,7 +14,6 @@ namespace MlOps.Build.Tasks
         /// no empty, '.' or '..' segment. A lock that names anything else is refused (MLOPS504), so a
         /// tampered lock cannot point the build at files outside the project.
         /// </summary>
-        [MethodImpl(Hot.Loop)]
         public static bool IsSafeRelativePath(string path)
         {
             if (string.IsNullOrEmpty(path) || path[0] == '/' || (path.Length >= 2 && path[1] == ':'))
@@ -61,7 +59,6 @@ namespace MlOps.Build.Tasks
         public static string? TryMakeRelative(string normalizedRoot, string fullPath) => TryMakeRelativeFull(normalizedRoot, Path.GetFullPath(fullPath));
 
         /// <summary>As <see cref="TryMakeRelative"/> for a path that is full and normalized already (from a directory listing).</summary>
-        [MethodImpl(Hot.Loop)]
         internal static string? TryMakeRelativeFull(string normalizedRoot, string full)
         {
             if (!full.StartsWith(normalizedRoot, PathComparison) || full.Length == normalizedRoot.Length)

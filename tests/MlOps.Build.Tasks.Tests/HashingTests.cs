@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Threading;
 
@@ -225,6 +226,43 @@ namespace MlOps.Build.Tasks.Tests
                     UnixFile.Close(fd);
                 }
             }
+        }
+
+        [Fact]
+        public void UnixDirectory_ListsWhatDotNetLists_WithTypesLinksAndTimes()
+        {
+            using var dir = new TempFolder();
+            dir.Write("a.tsv", "a");
+            dir.Write(".hidden", "h");
+            dir.Write("é ü;%.bin", "x");
+            dir.Write("sub/inner.txt", "i");
+            File.CreateSymbolicLink(dir.Combine("to-file"), dir.Combine("a.tsv"));
+            File.CreateSymbolicLink(dir.Combine("to-folder"), dir.Combine("sub"));
+            File.CreateSymbolicLink(dir.Combine("dangling"), dir.Combine("gone"));
+            File.SetLastWriteTimeUtc(dir.Combine("a.tsv"), new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(1234567));
+
+            var listed = UnixDirectory.TryList(dir.Path, withTimes: true, out var entries);
+
+            Assert.Equal(OperatingSystem.IsLinux(), listed); // CI runs on Linux: the fast listing must be the one taken
+            if (!listed)
+            {
+                return;
+            }
+
+            var expected = new DirectoryInfo(dir.Path).EnumerateFileSystemInfos().ToDictionary(e => e.FullName, StringComparer.Ordinal);
+            Assert.Equal(expected.Keys.OrderBy(k => k, StringComparer.Ordinal), entries.Select(e => e.FullPath).OrderBy(k => k, StringComparer.Ordinal));
+            foreach (var entry in entries)
+            {
+                var info = expected[entry.FullPath];
+                var isLink = info.LinkTarget is not null;
+                Assert.Equal(isLink, entry.IsLink);
+                Assert.Equal(isLink ? Directory.Exists(entry.FullPath) : info is DirectoryInfo, entry.IsDirectory);
+                Assert.Equal(entry.IsDirectory || isLink ? 0 : info.LastWriteTimeUtc.Ticks, entry.LastWriteTicks);
+            }
+
+            Assert.True(UnixDirectory.TryList(dir.Path, withTimes: false, out var untimed));
+            Assert.All(untimed, e => Assert.Equal(0, e.LastWriteTicks));
+            Assert.Throws<DirectoryNotFoundException>(() => UnixDirectory.TryList(dir.Combine("missing"), withTimes: false, out _));
         }
 
         private static void Touch(string path, string content)
