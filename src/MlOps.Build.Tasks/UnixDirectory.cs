@@ -94,9 +94,22 @@ namespace MlOps.Build.Tasks
                 var prefix = folder.EndsWith("/", StringComparison.Ordinal) ? folder : folder + "/";
                 var list = new List<ResolveMlDatasetFiles.Listed>();
                 var buffer = stackalloc byte[256];
-                byte* entry;
-                while ((entry = ReadDir(dir)) != null)
+                while (true)
                 {
+                    // readdir returns null at the end and on an error; only errno tells them apart.
+                    Marshal.SetLastSystemError(0);
+                    var entry = ReadDir(dir);
+                    if (entry == null)
+                    {
+                        var errno = Marshal.GetLastPInvokeError();
+                        if (errno != 0)
+                        {
+                            throw new IOException($"Could not list '{folder}': {Marshal.GetPInvokeErrorMessage(errno)}.", errno);
+                        }
+
+                        break;
+                    }
+
                     var name = entry + NameOffset;
                     if (name[0] == (byte)'.' && (name[1] == 0 || (name[1] == (byte)'.' && name[2] == 0)))
                     {
@@ -170,7 +183,7 @@ namespace MlOps.Build.Tasks
         [DllImport("libc", EntryPoint = "opendir", SetLastError = true)]
         private static extern IntPtr OpenDir([MarshalAs(UnmanagedType.LPUTF8Str)] string path);
 
-        [DllImport("libc", EntryPoint = "readdir")]
+        [DllImport("libc", EntryPoint = "readdir", SetLastError = true)]
         private static extern byte* ReadDir(IntPtr dir);
 
         [DllImport("libc", EntryPoint = "dirfd")]
