@@ -299,14 +299,12 @@ namespace MlOps.Build.Tasks
         private const int EACCES = 13;
         private const int ENOSYS = 38;
 
-        private const int AT_FDCWD = -100;
-        private const int AT_SYMLINK_NOFOLLOW = 0x100;
+        internal const int AT_FDCWD = -100;
+        internal const int AT_SYMLINK_NOFOLLOW = 0x100;
+        internal const uint STATX_TYPE = 0x1;
+        internal const uint STATX_MTIME = 0x40;
         private const int AT_EMPTY_PATH = 0x1000;
-        private const uint STATX_TYPE = 0x1;
-        private const uint STATX_MTIME = 0x40;
         private const uint STATX_SIZE = 0x200;
-        private const ushort S_IFMT = 0xF000;
-        private const ushort S_IFDIR = 0x4000;
 
         /// <summary>DateTime ticks of 1970-01-01T00:00:00Z.</summary>
         private const long UnixEpochTicks = 621355968000000000;
@@ -314,7 +312,25 @@ namespace MlOps.Build.Tasks
         private static readonly int OpenFlags = OperatingSystem.IsLinux() ? 0x80000 : 0x1000000; // O_RDONLY | O_CLOEXEC
 
         private static volatile bool canOpen = OperatingSystem.IsLinux() || OperatingSystem.IsMacOS();
-        private static volatile bool canStat = OperatingSystem.IsLinux();
+        private static volatile bool canStat = OperatingSystem.IsLinux() && Probe();
+
+        /// <summary>True where statx can be called (glibc 2.28 and Linux 4.11 on); false also after it failed with ENOSYS.</summary>
+        public static bool CanStat => canStat;
+
+        /// <summary>One statx of "/" tells whether libc has statx and the kernel implements it.</summary>
+        private static bool Probe()
+        {
+            try
+            {
+                StatxBuffer buffer;
+                var root = stackalloc byte[] { (byte)'/', 0 };
+                return StatxAt(AT_FDCWD, root, 0, STATX_TYPE, &buffer) == 0;
+            }
+            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException)
+            {
+                return false;
+            }
+        }
 
         /// <summary>Opens <paramref name="path"/> for reading; false when libc is not usable here. Errors throw as .NET's calls do.</summary>
         public static bool TryOpen(string path, out int fd)
@@ -418,7 +434,7 @@ namespace MlOps.Build.Tasks
                 throw errno == ENOENT || errno == ENOTDIR ? new FileNotFoundException("The file does not exist.", path) : Error(errno, path);
             }
 
-            if ((buffer.Mode & S_IFMT) == S_IFDIR)
+            if (buffer.IsDirectory)
             {
                 throw new FileNotFoundException("The file does not exist.", path);
             }
@@ -459,9 +475,7 @@ namespace MlOps.Build.Tasks
             return true;
         }
 
-        /// <summary>As .NET converts stat's times: seconds and nanoseconds since 1970, in 100 ns ticks.</summary>
-        private static FileStamp ToStamp(in StatxBuffer buffer) =>
-            new FileStamp((long)buffer.Size, UnixEpochTicks + (buffer.MtimeSeconds * TimeSpan.TicksPerSecond) + (buffer.MtimeNanoseconds / 100));
+        private static FileStamp ToStamp(in StatxBuffer buffer) => new FileStamp((long)buffer.Size, buffer.LastWriteTicks);
 
         private static Exception Error(int errno, string path)
         {
@@ -476,7 +490,7 @@ namespace MlOps.Build.Tasks
 
         /// <summary>struct statx (linux/stat.h): the same layout on every Linux architecture, 256 bytes.</summary>
         [StructLayout(LayoutKind.Explicit, Size = 256)]
-        private struct StatxBuffer
+        internal struct StatxBuffer
         {
             [FieldOffset(28)]
             public ushort Mode;
@@ -489,6 +503,13 @@ namespace MlOps.Build.Tasks
 
             [FieldOffset(120)]
             public uint MtimeNanoseconds;
+
+            public bool IsDirectory => (Mode & 0xF000) == 0x4000;
+
+            public bool IsLink => (Mode & 0xF000) == 0xA000;
+
+            /// <summary>As .NET converts stat's times: seconds and nanoseconds since 1970, in 100 ns ticks (UTC).</summary>
+            public long LastWriteTicks => UnixEpochTicks + (MtimeSeconds * TimeSpan.TicksPerSecond) + (MtimeNanoseconds / 100);
         }
 
         [DllImport("libc", EntryPoint = "open", SetLastError = true)]
@@ -502,6 +523,10 @@ namespace MlOps.Build.Tasks
 
         [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
         private static extern int Statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, StatxBuffer* buffer);
+
+        /// <summary>statx of a name relative to an open folder, as readdir gave it (no string, no conversion).</summary>
+        [DllImport("libc", EntryPoint = "statx")]
+        internal static extern int StatxAt(int dirfd, byte* name, int flags, uint mask, StatxBuffer* buffer);
     }
 #endif
 }

@@ -49,10 +49,11 @@ namespace MlOps.Build.Tasks
         public ITaskItem[] FileListHeader { get; set; } = Array.Empty<ITaskItem>();
 
         /// <summary>
-        /// The stamp MlOpsLockDatasets touches. With it, the task answers MSBuild's up-to-date question itself:
-        /// when the stamp is newer than every data file, the file list and <see cref="UpToDateInputs"/>, no file is a
-        /// link and the generated class exists, <see cref="UpToDate"/> is true and <see cref="Files"/> stays empty,
-        /// so a no-op build creates no item per data file (10,000 items cost MSBuild about 250 ms).
+        /// The stamp MlOpsLockDatasets touches. With it and <see cref="FileListFile"/>, the task answers MSBuild's
+        /// up-to-date question itself: when the files are those the list was written for, the stamp is newer than every
+        /// data file, the file list and <see cref="UpToDateInputs"/>, no file is a link and the generated class exists,
+        /// <see cref="UpToDate"/> is true and <see cref="Files"/> stays empty, so a no-op build creates no item per
+        /// data file (10,000 items cost MSBuild about 250 ms).
         /// </summary>
         public string? StampFile { get; set; }
 
@@ -178,16 +179,10 @@ namespace MlOps.Build.Tasks
                 return false;
             }
 
-            var listChanged = false;
+            // Not up to date (that answer was given above): the list is written when it differs, and the files returned.
             if (!string.IsNullOrEmpty(FileListFile))
             {
-                listChanged = AtomicFile.WriteIfChanged(FileListFile!, FileListText(FileListHeader, SummaryLine(summary, unique.Count), unique));
-            }
-
-            UpToDate = stampTicks.HasValue && !listChanged && IsUpToDate(unique, stampTicks.Value);
-            if (UpToDate)
-            {
-                return true;
+                AtomicFile.WriteIfChanged(FileListFile!, FileListText(FileListHeader, SummaryLine(summary, unique.Count), unique));
             }
 
             Files = Items(unique);
@@ -377,12 +372,13 @@ namespace MlOps.Build.Tasks
 
         /// <summary>
         /// The stamp's time (UTC ticks) when the files that are not data allow the hashing target to be up to date:
-        /// the stamp and the generated class exist, and the lock and the tasks assembly are not newer than the stamp.
+        /// a file list is kept, the stamp and the generated class exist, and the lock and the tasks assembly are not
+        /// newer than the stamp.
         /// Null otherwise: the target runs, and no data file needs its time taken.
         /// </summary>
         private long? UpToDateCandidate()
         {
-            if (string.IsNullOrEmpty(StampFile) || !File.Exists(StampFile) || (!string.IsNullOrEmpty(ClassFile) && !File.Exists(ClassFile)))
+            if (string.IsNullOrEmpty(StampFile) || string.IsNullOrEmpty(FileListFile) || !File.Exists(StampFile) || (!string.IsNullOrEmpty(ClassFile) && !File.Exists(ClassFile)))
             {
                 return null;
             }
@@ -402,30 +398,6 @@ namespace MlOps.Build.Tasks
             }
 
             return stamp;
-        }
-
-        /// <summary>
-        /// The rest of MSBuild's rule for the hashing target (run when an input is newer than the output): the file
-        /// list and every data file, whose times the listing took, are not newer than the stamp. Links never count as
-        /// up to date: MSBuild would see the link's own time, not its target's.
-        /// </summary>
-        [MethodImpl(Hot.Loop)]
-        private bool IsUpToDate(List<Found> files, long stamp)
-        {
-            if (!string.IsNullOrEmpty(FileListFile) && (!File.Exists(FileListFile) || File.GetLastWriteTimeUtc(FileListFile).Ticks > stamp))
-            {
-                return false;
-            }
-
-            foreach (var file in files)
-            {
-                if (file.IsLink || file.LastWriteTicks > stamp)
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
 
         /// <summary>

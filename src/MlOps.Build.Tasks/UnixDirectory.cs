@@ -20,42 +20,19 @@ namespace MlOps.Build.Tasks
         private const byte DT_UNKNOWN = 0;
         private const byte DT_DIR = 4;
         private const byte DT_LNK = 10;
-        private const int AT_SYMLINK_NOFOLLOW = 0x100;
-        private const uint STATX_TYPE = 0x1;
-        private const uint STATX_MTIME = 0x40;
-        private const ushort S_IFMT = 0xF000;
-        private const ushort S_IFDIR = 0x4000;
-        private const ushort S_IFLNK = 0xA000;
+        private const int AT_SYMLINK_NOFOLLOW = UnixFile.AT_SYMLINK_NOFOLLOW;
+        private const uint STATX_TYPE = UnixFile.STATX_TYPE;
+        private const uint STATX_MTIME = UnixFile.STATX_MTIME;
         private const int ENOENT = 2;
         private const int ENOTDIR = 20;
         private const int EACCES = 13;
         private const int EPERM = 1;
 
-        /// <summary>DateTime ticks of 1970-01-01T00:00:00Z.</summary>
-        private const long UnixEpochTicks = 621355968000000000;
-
         /// <summary>struct dirent of glibc and musl on 64-bit Linux: d_type at 18, d_name at 19.</summary>
         private const int TypeOffset = 18;
         private const int NameOffset = 19;
 
-        private static volatile bool available = OperatingSystem.IsLinux() && IntPtr.Size == 8 && CanStatx();
-
-        /// <summary>statx is in glibc 2.28 and Linux 4.11 on: one call on "/" tells, before any folder is opened.</summary>
-        private static bool CanStatx()
-        {
-            try
-            {
-                var buffer = stackalloc byte[256];
-                var root = stackalloc byte[2];
-                root[0] = (byte)'/';
-                root[1] = 0;
-                return Statx(-100 /* AT_FDCWD */, root, 0, STATX_TYPE, buffer) == 0;
-            }
-            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException)
-            {
-                return false;
-            }
-        }
+        private static volatile bool available = OperatingSystem.IsLinux() && IntPtr.Size == 8 && UnixFile.CanStat;
 
         public static bool TryList(string folder, bool withTimes, out List<ResolveMlDatasetFiles.Listed> entries)
         {
@@ -93,7 +70,7 @@ namespace MlOps.Build.Tasks
                 var fd = DirFd(dir);
                 var prefix = folder.EndsWith("/", StringComparison.Ordinal) ? folder : folder + "/";
                 var list = new List<ResolveMlDatasetFiles.Listed>();
-                var buffer = stackalloc byte[256];
+                UnixFile.StatxBuffer buffer;
                 while (true)
                 {
                     // readdir returns null at the end and on an error; only errno tells them apart.
@@ -129,23 +106,22 @@ namespace MlOps.Build.Tasks
                     if (type == DT_UNKNOWN)
                     {
                         // Some file systems do not fill the type: ask for it (and the time, in the same call).
-                        if (Statx(fd, name, AT_SYMLINK_NOFOLLOW, STATX_TYPE | STATX_MTIME, buffer) != 0)
+                        if (UnixFile.StatxAt(fd, name, AT_SYMLINK_NOFOLLOW, STATX_TYPE | STATX_MTIME, &buffer) != 0)
                         {
                             isDirectory = false;
                             ticks = long.MaxValue;
                         }
                         else
                         {
-                            var mode = (ushort)(*(ushort*)(buffer + 28) & S_IFMT);
-                            isLink = mode == S_IFLNK;
-                            isDirectory = mode == S_IFDIR || (isLink && LeadsToFolder(fd, name, buffer));
-                            ticks = Ticks(buffer);
+                            isLink = buffer.IsLink;
+                            isDirectory = buffer.IsDirectory || (isLink && LeadsToFolder(fd, name));
+                            ticks = buffer.LastWriteTicks;
                         }
                     }
                     else if (type == DT_LNK)
                     {
                         isLink = true;
-                        isDirectory = LeadsToFolder(fd, name, buffer);
+                        isDirectory = LeadsToFolder(fd, name);
                     }
                     else
                     {
@@ -153,7 +129,7 @@ namespace MlOps.Build.Tasks
                         if (withTimes && !isDirectory)
                         {
                             // A file that vanished since readdir gets a time no stamp is newer than: not up to date.
-                            ticks = Statx(fd, name, AT_SYMLINK_NOFOLLOW, STATX_MTIME, buffer) == 0 ? Ticks(buffer) : long.MaxValue;
+                            ticks = UnixFile.StatxAt(fd, name, AT_SYMLINK_NOFOLLOW, STATX_MTIME, &buffer) == 0 ? buffer.LastWriteTicks : long.MaxValue;
                         }
                     }
 
@@ -173,12 +149,11 @@ namespace MlOps.Build.Tasks
             }
         }
 
-        private static bool LeadsToFolder(int fd, byte* name, byte* buffer) =>
-            Statx(fd, name, 0, STATX_TYPE, buffer) == 0 && (*(ushort*)(buffer + 28) & S_IFMT) == S_IFDIR;
-
-        /// <summary>stx_mtime (seconds at 112, nanoseconds at 120) as .NET converts stat's times.</summary>
-        private static long Ticks(byte* buffer) =>
-            UnixEpochTicks + (*(long*)(buffer + 112) * TimeSpan.TicksPerSecond) + (*(uint*)(buffer + 120) / 100);
+        private static bool LeadsToFolder(int fd, byte* name)
+        {
+            UnixFile.StatxBuffer target;
+            return UnixFile.StatxAt(fd, name, 0, STATX_TYPE, &target) == 0 && target.IsDirectory;
+        }
 
         [DllImport("libc", EntryPoint = "opendir", SetLastError = true)]
         private static extern IntPtr OpenDir([MarshalAs(UnmanagedType.LPUTF8Str)] string path);
@@ -191,9 +166,6 @@ namespace MlOps.Build.Tasks
 
         [DllImport("libc", EntryPoint = "closedir")]
         private static extern int CloseDir(IntPtr dir);
-
-        [DllImport("libc", EntryPoint = "statx")]
-        private static extern int Statx(int dirfd, byte* path, int flags, uint mask, byte* buffer);
     }
 }
 #endif
