@@ -477,12 +477,13 @@ namespace MlOps.Build.Tasks
 
         private static FileStamp ToStamp(in StatxBuffer buffer) => new FileStamp((long)buffer.Size, buffer.LastWriteTicks);
 
-        private static Exception Error(int errno, string path)
+        /// <summary>The exception .NET's own call would throw for <paramref name="errno"/> on a file, or on a folder being listed.</summary>
+        internal static Exception Error(int errno, string path, bool folder = false)
         {
-            var message = $"Could not read '{path}': {Marshal.GetPInvokeErrorMessage(errno)}.";
+            var message = $"Could not {(folder ? "list" : "read")} '{path}': {Marshal.GetPInvokeErrorMessage(errno)}.";
             return errno switch
             {
-                ENOENT or ENOTDIR => new FileNotFoundException(message, path),
+                ENOENT or ENOTDIR => folder ? new DirectoryNotFoundException(message) : new FileNotFoundException(message, path),
                 EACCES or EPERM => new UnauthorizedAccessException(message),
                 _ => new IOException(message, errno),
             };

@@ -20,13 +20,6 @@ namespace MlOps.Build.Tasks
         private const byte DT_UNKNOWN = 0;
         private const byte DT_DIR = 4;
         private const byte DT_LNK = 10;
-        private const int AT_SYMLINK_NOFOLLOW = UnixFile.AT_SYMLINK_NOFOLLOW;
-        private const uint STATX_TYPE = UnixFile.STATX_TYPE;
-        private const uint STATX_MTIME = UnixFile.STATX_MTIME;
-        private const int ENOENT = 2;
-        private const int ENOTDIR = 20;
-        private const int EACCES = 13;
-        private const int EPERM = 1;
 
         /// <summary>struct dirent of glibc and musl on 64-bit Linux: d_type at 18, d_name at 19.</summary>
         private const int TypeOffset = 18;
@@ -55,14 +48,7 @@ namespace MlOps.Build.Tasks
 
             if (dir == IntPtr.Zero)
             {
-                var errno = Marshal.GetLastPInvokeError();
-                var message = $"Could not list '{folder}': {Marshal.GetPInvokeErrorMessage(errno)}.";
-                throw errno switch
-                {
-                    ENOENT or ENOTDIR => new DirectoryNotFoundException(message),
-                    EACCES or EPERM => new UnauthorizedAccessException(message),
-                    _ => new IOException(message, errno),
-                };
+                throw UnixFile.Error(Marshal.GetLastPInvokeError(), folder, folder: true);
             }
 
             try
@@ -81,7 +67,7 @@ namespace MlOps.Build.Tasks
                         var errno = Marshal.GetLastPInvokeError();
                         if (errno != 0)
                         {
-                            throw new IOException($"Could not list '{folder}': {Marshal.GetPInvokeErrorMessage(errno)}.", errno);
+                            throw UnixFile.Error(errno, folder, folder: true);
                         }
 
                         break;
@@ -106,7 +92,7 @@ namespace MlOps.Build.Tasks
                     if (type == DT_UNKNOWN)
                     {
                         // Some file systems do not fill the type: ask for it (and the time, in the same call).
-                        if (UnixFile.StatxAt(fd, name, AT_SYMLINK_NOFOLLOW, STATX_TYPE | STATX_MTIME, &buffer) != 0)
+                        if (UnixFile.StatxAt(fd, name, UnixFile.AT_SYMLINK_NOFOLLOW, UnixFile.STATX_TYPE | UnixFile.STATX_MTIME, &buffer) != 0)
                         {
                             isDirectory = false;
                             ticks = long.MaxValue;
@@ -129,7 +115,7 @@ namespace MlOps.Build.Tasks
                         if (withTimes && !isDirectory)
                         {
                             // A file that vanished since readdir gets a time no stamp is newer than: not up to date.
-                            ticks = UnixFile.StatxAt(fd, name, AT_SYMLINK_NOFOLLOW, STATX_MTIME, &buffer) == 0 ? buffer.LastWriteTicks : long.MaxValue;
+                            ticks = UnixFile.StatxAt(fd, name, UnixFile.AT_SYMLINK_NOFOLLOW, UnixFile.STATX_MTIME, &buffer) == 0 ? buffer.LastWriteTicks : long.MaxValue;
                         }
                     }
 
@@ -152,7 +138,7 @@ namespace MlOps.Build.Tasks
         private static bool LeadsToFolder(int fd, byte* name)
         {
             UnixFile.StatxBuffer target;
-            return UnixFile.StatxAt(fd, name, 0, STATX_TYPE, &target) == 0 && target.IsDirectory;
+            return UnixFile.StatxAt(fd, name, 0, UnixFile.STATX_TYPE, &target) == 0 && target.IsDirectory;
         }
 
         [DllImport("libc", EntryPoint = "opendir", SetLastError = true)]
