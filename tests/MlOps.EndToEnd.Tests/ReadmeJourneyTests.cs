@@ -63,6 +63,64 @@ namespace MlOps.EndToEnd.Tests
             Assert.Matches(@"(?m)^negative \(0\.\d{3}\): ", results[2]);
         }
 
+        /// <summary>
+        /// The README's test command is the one CI runs, it runs the whole solution's tests, and it installs every
+        /// Debian package that a test asks for when it is missing, so the command passes on a fresh machine as printed.
+        /// </summary>
+        [Fact]
+        public void TheReadmeTestCommand_IsWhatCiRuns_AndInstallsEveryToolATestNeeds()
+        {
+            var root = LocalFeed.RepositoryRoot;
+            // The first block holds the two commands: the main job, then the tests.
+            var commands = TwoCommandsLines().Where(l => !l.StartsWith('#')).ToList();
+            Assert.Equal(2, commands.Count);
+            Assert.StartsWith("dotnet build samples/SentimentAnalysis/SentimentAnalysis.csproj -t:MlTrain", commands[0], StringComparison.Ordinal);
+            var testCommand = commands[1];
+            Assert.Equal("./build.sh test", testCommand);
+
+            // .ci/run calls that same command (it may add loggers), on a line that is not a comment.
+            var ciRun = File.ReadAllLines(Path.Combine(root, ".ci", "run"));
+            Assert.Contains(ciRun, l => !l.TrimStart().StartsWith('#') && Regex.IsMatch(l, @"(^|\s)" + Regex.Escape(testCommand) + @"(\s|$)"));
+            Assert.DoesNotContain(ciRun, l => !l.TrimStart().StartsWith('#') && l.Contains("dotnet test", StringComparison.Ordinal));
+
+            // The script runs the solution's tests with the options it was given.
+            var script = File.ReadAllText(Path.Combine(root, "build.sh"));
+            Assert.Contains("exec dotnet test MlOpsAnalyzers.sln \"$@\"", script);
+            Assert.True(File.Exists(Path.Combine(root, "MlOpsAnalyzers.sln")));
+
+            // Every "apt-get install <package>" that a test's failure message asks for is in the script's list.
+            var listed = Regex.Matches(script, @"^\s*""([^"":]+):([^""]+)""", RegexOptions.Multiline)
+                .Select(m => m.Groups[2].Value)
+                .ToHashSet(StringComparer.Ordinal);
+            Assert.Contains("chromium", listed);
+            var asked = Directory.EnumerateFiles(Path.Combine(root, "tests"), "*.cs", SearchOption.AllDirectories)
+                .Where(f => !f.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                    && !f.Contains(Path.DirectorySeparatorChar + "bin" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                .SelectMany(f => Regex.Matches(File.ReadAllText(f), @"apt-get install ((?:[a-z0-9][a-z0-9.+-]+ ?)+)").Select(m => (File: f, Packages: m.Groups[1].Value)))
+                .ToList();
+            Assert.NotEmpty(asked);
+            foreach (var (file, packages) in asked)
+            {
+                foreach (var package in packages.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    Assert.True(listed.Contains(package), $"{Path.GetRelativePath(root, file)} asks for 'apt-get install {package}', but build.sh does not install it: add \"<command>:{package}\" to its test_tools.");
+                }
+            }
+        }
+
+        /// <summary>Non-empty lines of the bash blocks of the README's "Two commands" section, comments included.</summary>
+        private static List<string> TwoCommandsLines()
+        {
+            var readme = File.ReadAllText(Path.Combine(LocalFeed.RepositoryRoot, "README.md"));
+            var start = readme.IndexOf("## Two commands", StringComparison.Ordinal);
+            Assert.True(start >= 0, "README has no '## Two commands' section");
+            var end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+            var section = readme.Substring(start, (end < 0 ? readme.Length : end) - start);
+            var first = Regex.Match(section, "```bash\n(.*?)```", RegexOptions.Singleline);
+            Assert.True(first.Success, "the 'Two commands' section has no bash block");
+            return first.Groups[1].Value.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        }
+
         /// <summary>The `dotnet` lines of the README's "Two commands" section (its two bash blocks), except the test command.</summary>
         private static List<string> ReadmeCommands()
         {

@@ -230,7 +230,7 @@ namespace MlOps.EndToEnd.Tests.Sdk
         }
     }
 
-    /// <summary>Debian's headless Chromium, which .ci/run installs when it is missing.</summary>
+    /// <summary>Debian's headless Chromium, which ./build.sh test (the README's test command) installs when it is missing.</summary>
     internal static class Chromium
     {
         public static string DumpDom(string htmlFile) => Run(htmlFile, "--dump-dom");
@@ -248,7 +248,7 @@ namespace MlOps.EndToEnd.Tests.Sdk
             var executable = new[] { "chromium", "chromium-browser" }
                 .Select(Find)
                 .FirstOrDefault(p => p is not null)
-                ?? throw new Xunit.Sdk.XunitException("Chromium is not installed, so the runs report cannot be checked in a browser. Install Debian's package (apt-get install chromium); .ci/run does it when it is missing.");
+                ?? throw new Xunit.Sdk.XunitException("Chromium is not installed, so the runs report cannot be checked in a browser. Install Debian's package (apt-get install chromium); ./build.sh test does it when it is missing.");
             using var profile = new TempDirectory("mlops-chromium-");
             var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var argument in new[]
