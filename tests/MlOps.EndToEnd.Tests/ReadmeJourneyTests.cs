@@ -111,12 +111,7 @@ namespace MlOps.EndToEnd.Tests
         /// <summary>Non-empty lines of the bash blocks of the README's "Two commands" section, comments included.</summary>
         private static List<string> TwoCommandsLines()
         {
-            var readme = File.ReadAllText(Path.Combine(LocalFeed.RepositoryRoot, "README.md"));
-            var start = readme.IndexOf("## Two commands", StringComparison.Ordinal);
-            Assert.True(start >= 0, "README has no '## Two commands' section");
-            var end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
-            var section = readme.Substring(start, (end < 0 ? readme.Length : end) - start);
-            var first = Regex.Match(section, "```bash\n(.*?)```", RegexOptions.Singleline);
+            var first = Regex.Match(TwoCommandsSection(), "```bash\n(.*?)```", RegexOptions.Singleline);
             Assert.True(first.Success, "the 'Two commands' section has no bash block");
             return first.Groups[1].Value.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
         }
@@ -124,17 +119,21 @@ namespace MlOps.EndToEnd.Tests
         /// <summary>The `dotnet` lines of the README's "Two commands" section (its two bash blocks), except the test command.</summary>
         private static List<string> ReadmeCommands()
         {
-            var readme = File.ReadAllText(Path.Combine(LocalFeed.RepositoryRoot, "README.md"));
-            var start = readme.IndexOf("## Two commands", StringComparison.Ordinal);
-            Assert.True(start >= 0, "README has no '## Two commands' section");
-            var end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
-            var section = readme.Substring(start, (end < 0 ? readme.Length : end) - start);
-            return Regex.Matches(section, "```bash\n(.*?)```", RegexOptions.Singleline)
+            return Regex.Matches(TwoCommandsSection(), "```bash\n(.*?)```", RegexOptions.Singleline)
                 .SelectMany(m => m.Groups[1].Value.Split('\n'))
                 .Select(l => l.Trim())
                 .Where(l => l.StartsWith("dotnet ", StringComparison.Ordinal) && !l.StartsWith("dotnet test", StringComparison.Ordinal))
                 .Select(l => Regex.Replace(l, @"\s+#.*$", string.Empty))
                 .ToList();
+        }
+
+        private static string TwoCommandsSection()
+        {
+            var readme = File.ReadAllText(Path.Combine(LocalFeed.RepositoryRoot, "README.md"));
+            var start = readme.IndexOf("## Two commands", StringComparison.Ordinal);
+            Assert.True(start >= 0, "README has no '## Two commands' section");
+            var end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+            return readme.Substring(start, (end < 0 ? readme.Length : end) - start);
         }
 
         private static void CopyTrackedFiles(string repository, string target)
