@@ -248,7 +248,7 @@ namespace MlOps.Build.Tasks.Runs
                 return new[] { "--", "." };
             }
 
-            var relative = DatasetPaths.TryMakeRelative(DatasetPaths.NormalizeRoot(topLevel), excludedDirectory!);
+            var relative = RelativePaths.TryMakeRelative(RelativePaths.NormalizeRoot(topLevel), excludedDirectory!);
             return relative is null ? new[] { "--", "." } : new[] { "--", ".", ":(exclude,literal)" + relative };
         }
 

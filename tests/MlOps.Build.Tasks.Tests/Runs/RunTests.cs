@@ -8,7 +8,7 @@ using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using MlOps.Build.Tasks.Runs;
 
-namespace MlOps.Build.Tasks.Tests
+namespace MlOps.Build.Tasks.Tests.Runs
 {
     /// <summary>
     /// The MlTrain task with a shell script as the training program (the program's side of the protocol written by

@@ -2,8 +2,9 @@ using System;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
+using MlOps.Build.Tasks.Datasets;
 
-namespace MlOps.Build.Tasks.Tests
+namespace MlOps.Build.Tasks.Tests.Datasets
 {
     public class LockFormatTests
     {
@@ -126,7 +127,7 @@ namespace MlOps.Build.Tasks.Tests
         [InlineData("...", true)]
         [InlineData(".hidden/.x", true)]
         [InlineData("data/a b/é.tsv", true)]
-        public void IsSafeRelativePath(string path, bool safe) => Assert.Equal(safe, DatasetPaths.IsSafeRelativePath(path));
+        public void IsSafeRelativePath(string path, bool safe) => Assert.Equal(safe, RelativePaths.IsSafeRelativePath(path));
 
         [Fact]
         public void Compare_ListsAddedRemovedAndModifiedFiles_AndNewAndDroppedDatasets()

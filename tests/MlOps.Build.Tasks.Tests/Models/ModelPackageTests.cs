@@ -10,7 +10,7 @@ using Microsoft.Build.Framework;
 using MlOps.Build.Tasks.Models;
 using MlOps.Build.Tasks.Runs;
 
-namespace MlOps.Build.Tasks.Tests
+namespace MlOps.Build.Tasks.Tests.Models
 {
     /// <summary>
     /// The model content digest, zip-slip refusal, MlPack (PackMlModel), MlVerifyPackage (VerifyMlPackage) and the
