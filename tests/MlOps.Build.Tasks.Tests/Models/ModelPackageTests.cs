@@ -144,6 +144,20 @@ namespace MlOps.Build.Tasks.Tests.Models
         }
 
         [Fact]
+        public void Pack_ManifestAndPackage_AreByteIdenticalToTheGoldenFiles()
+        {
+            FinishedRun("20260302-093000-000-aaaaaa", commitTime: "2026-03-01T08:00:00Z");
+            var packed = Pack(packageVersion: "2.1.0");
+
+            using (var zip = ZipFile.OpenRead(packed.PackagePath!))
+            {
+                OutputBytesTests.AssertGolden("mlmodel.json", ReadBytes(zip, "mlmodel.json"));
+            }
+
+            OutputBytesTests.AssertGolden("Trainer.Model.2.1.0.nupkg.sha256", Encoding.ASCII.GetBytes(HexSha256(File.ReadAllBytes(packed.PackagePath!)) + "\n"));
+        }
+
+        [Fact]
         public void Pack_HoldsTheModel_Manifest_Card_NuspecAndConsumerTargets()
         {
             var run = FinishedRun("20260302-093000-000-aaaaaa");
