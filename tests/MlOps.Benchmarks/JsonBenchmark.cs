@@ -34,10 +34,29 @@ public static class JsonBenchmark
             problems.Add("System.Text.Json and the hand-written reader read different values");
         }
 
+        // A run record (its JSON layout) with many metrics, packages and notes: what JsonWriter writes.
+        var record = new Build.Tasks.JsonObject().Add("version", 1).Add("id", "20260302-093000-000-a1b2c3");
+        var metrics = new Build.Tasks.JsonObject();
+        var packages = new Build.Tasks.JsonObject();
+        for (var i = 0; i < 200; i++)
+        {
+            metrics.Add($"metric-{i:000}", random.NextDouble() * Math.Pow(10, random.Next(-8, 8)));
+            packages.Add($"Package.Ünïcode.{i:000}", $"{i}.0.{i % 7}");
+        }
+
+        record.Add("metrics", metrics).Add("packages", packages).Add("notes", Enumerable.Range(0, 50).Select(i => (object?)$"note {i}: \"quoted\"\tand tabbed").ToList());
+        var recordText = Build.Tasks.JsonWriter.Write(record);
+        if (recordText != BaselineJsonWriter.Write(record))
+        {
+            problems.Add("the run record written with System.Text.Json differs from the hand-written one");
+        }
+
         var operations = new (string Name, Action Run)[]
         {
-            ("write: hand-written", () => BaselineSerialize(datasetLock)),
-            ("write: System.Text.Json escaping", () => datasetLock.Serialize()),
+            ("write run record: hand-written", () => BaselineJsonWriter.Write(record)),
+            ("write run record: System.Text.Json", () => Build.Tasks.JsonWriter.Write(record)),
+            ("write lock: hand-written", () => BaselineSerialize(datasetLock)),
+            ("write lock: System.Text.Json escaping", () => datasetLock.Serialize()),
             ("read JSON: hand-written", () => Baseline.JsonReader.Parse(text)),
             ("read JSON: System.Text.Json", () => Build.Tasks.JsonReader.Parse(text)),
             ("read lock (JSON and checks): System.Text.Json", () => DatasetLock.Parse(text)),
@@ -72,11 +91,12 @@ public static class JsonBenchmark
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"Lock of {result.Files} files ({result.Bytes / 1024.0:0} KiB); median of {rounds} rounds of {repetitions}, order rotating:");
         report.AppendLine().AppendLine("| operation | median | over the hand-written |").AppendLine("| --- | ---: | ---: |");
-        var write = result.Medians["write: hand-written"];
+        var write = result.Medians["write lock: hand-written"];
         var read = result.Medians["read JSON: hand-written"];
         foreach (var (name, median) in result.Medians)
         {
-            var baseline = name.StartsWith("write", StringComparison.Ordinal) ? write : read;
+            var baseline = name.StartsWith("write run record", StringComparison.Ordinal) ? result.Medians["write run record: hand-written"]
+                : name.StartsWith("write", StringComparison.Ordinal) ? write : read;
             report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {median.TotalMilliseconds:0.00} ms | {median / baseline:0.00} |");
         }
 
