@@ -118,7 +118,10 @@ namespace MlOps.Build.Tasks
             }
         }
 
-        /// <summary>Line and column (in characters) of <paramref name="position"/>, counted as the JSON reader's own errors count them.</summary>
+        /// <summary>
+        /// Line and column of <paramref name="position"/>, 1-based as in the reader's own errors; the column counts
+        /// characters where System.Text.Json counts bytes (the same on an ASCII line).
+        /// </summary>
         private static JsonFormatException Error(byte[] bytes, long position, string what)
         {
             var line = 1;
