@@ -2,10 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 
 namespace MlOps.Build.Tasks
 {
-    /// <summary>Thrown for any text that is not the JSON the lock file needs; the message says where.</summary>
+    /// <summary>Thrown for any text that is not the JSON a file needs; the message says what and where.</summary>
     internal sealed class JsonFormatException : Exception
     {
         public JsonFormatException(string message) : base(message)
@@ -14,329 +16,124 @@ namespace MlOps.Build.Tasks
     }
 
     /// <summary>
-    /// The small JSON subset the lock file uses: objects, arrays, strings, integers, true/false/null, and
-    /// (for run records and metrics, with <c>allowFractions</c>) numbers with a fraction or an exponent.
-    /// Hand-written because System.Text.Json is not part of netstandard2.0, and shipping it beside a task
-    /// risks loading a second copy inside MSBuild. Objects become <see cref="Dictionary{TKey,TValue}"/>,
-    /// arrays <see cref="List{T}"/>, integers <see cref="long"/>, other numbers <see cref="double"/>.
+    /// Reads JSON with System.Text.Json's <see cref="Utf8JsonReader"/> into plain values: objects become
+    /// <see cref="Dictionary{TKey,TValue}"/>, arrays <see cref="List{T}"/>, integers <see cref="long"/>, other numbers
+    /// (only with <c>allowFractions</c>: run records and metrics) <see cref="double"/>. Stricter than JSON in two
+    /// ways the SDK's files need: a property twice is an error, and a lock holds whole numbers only.
     /// </summary>
-    internal sealed class JsonReader
+    internal static class JsonReader
     {
         private const int MaxDepth = 64;
-        private readonly string text;
-        private readonly bool allowFractions;
-        private int position;
-
-        private JsonReader(string text, bool allowFractions)
-        {
-            this.text = text;
-            this.allowFractions = allowFractions;
-        }
 
         public static object? Parse(string text, bool allowFractions = false)
         {
-            var reader = new JsonReader(text, allowFractions);
-            reader.SkipWhitespace();
-            var value = reader.ReadValue(0);
-            reader.SkipWhitespace();
-            if (reader.position != text.Length)
+            var bytes = Encoding.UTF8.GetBytes(text);
+            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = MaxDepth });
+            try
             {
-                throw reader.Error("unexpected text after the end of the document");
-            }
+                reader.Read();
+                var value = ReadValue(ref reader, bytes, allowFractions);
+                if (reader.Read())
+                {
+                    throw Error(bytes, reader.TokenStartIndex, "unexpected text after the end of the document");
+                }
 
-            return value;
+                return value;
+            }
+            catch (JsonException e)
+            {
+                // "'<' is an invalid start of a property name. Expected a '"'. LineNumber: 2 | BytePositionInLine: 0."
+                var what = e.Message;
+                var cut = what.IndexOf(" LineNumber:", StringComparison.Ordinal);
+                what = (cut < 0 ? what : what.Substring(0, cut)).TrimEnd('.', ' ');
+                var line = (e.LineNumber ?? 0) + 1;
+                var column = (e.BytePositionInLine ?? 0) + 1;
+                throw new JsonFormatException($"{what} at line {line.ToString(CultureInfo.InvariantCulture)}, column {column.ToString(CultureInfo.InvariantCulture)}");
+            }
         }
 
-        private object? ReadValue(int depth)
+        private static object? ReadValue(ref Utf8JsonReader reader, byte[] bytes, bool allowFractions)
         {
-            if (depth > MaxDepth)
+            switch (reader.TokenType)
             {
-                throw Error("nesting is too deep");
-            }
-
-            if (position >= text.Length)
-            {
-                throw Error("unexpected end of the document");
-            }
-
-            switch (text[position])
-            {
-                case '{':
-                    return ReadObject(depth);
-                case '[':
-                    return ReadArray(depth);
-                case '"':
-                    return ReadString();
-                case 't':
-                    ReadLiteral("true");
-                    return true;
-                case 'f':
-                    ReadLiteral("false");
-                    return false;
-                case 'n':
-                    ReadLiteral("null");
-                    return null;
-                default:
-                    if (text[position] == '-' || (text[position] >= '0' && text[position] <= '9'))
+                case JsonTokenType.StartObject:
+                    var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
-                        return ReadInteger();
-                    }
-
-                    throw Error($"unexpected character '{text[position]}'");
-            }
-        }
-
-        private Dictionary<string, object?> ReadObject(int depth)
-        {
-            var result = new Dictionary<string, object?>(StringComparer.Ordinal);
-            position++;
-            SkipWhitespace();
-            if (TryConsume('}'))
-            {
-                return result;
-            }
-
-            while (true)
-            {
-                SkipWhitespace();
-                if (position >= text.Length || text[position] != '"')
-                {
-                    throw Error("expected a property name");
-                }
-
-                var name = ReadString();
-                SkipWhitespace();
-                Expect(':');
-                SkipWhitespace();
-                var value = ReadValue(depth + 1);
-                if (result.ContainsKey(name))
-                {
-                    throw Error($"property \"{name}\" appears twice");
-                }
-
-                result.Add(name, value);
-                SkipWhitespace();
-                if (TryConsume('}'))
-                {
-                    return result;
-                }
-
-                Expect(',');
-            }
-        }
-
-        private List<object?> ReadArray(int depth)
-        {
-            var result = new List<object?>();
-            position++;
-            SkipWhitespace();
-            if (TryConsume(']'))
-            {
-                return result;
-            }
-
-            while (true)
-            {
-                SkipWhitespace();
-                result.Add(ReadValue(depth + 1));
-                SkipWhitespace();
-                if (TryConsume(']'))
-                {
-                    return result;
-                }
-
-                Expect(',');
-            }
-        }
-
-        private string ReadString()
-        {
-            position++;
-
-            // Fast path: no escape before the closing quote (every string the SDK writes but names with quotes).
-            var end = position;
-            while (end < text.Length && text[end] != '"' && text[end] != '\\' && text[end] >= ' ')
-            {
-                end++;
-            }
-
-            if (end < text.Length && text[end] == '"')
-            {
-                var plain = text.Substring(position, end - position);
-                position = end + 1;
-                return plain;
-            }
-
-            var builder = new StringBuilder();
-            while (true)
-            {
-                if (position >= text.Length)
-                {
-                    throw Error("unterminated string");
-                }
-
-                var c = text[position++];
-                if (c == '"')
-                {
-                    return builder.ToString();
-                }
-
-                if (c < ' ')
-                {
-                    throw Error("control character in a string");
-                }
-
-                if (c != '\\')
-                {
-                    builder.Append(c);
-                    continue;
-                }
-
-                if (position >= text.Length)
-                {
-                    throw Error("unterminated string");
-                }
-
-                var escape = text[position++];
-                switch (escape)
-                {
-                    case '"': builder.Append('"'); break;
-                    case '\\': builder.Append('\\'); break;
-                    case '/': builder.Append('/'); break;
-                    case 'b': builder.Append('\b'); break;
-                    case 'f': builder.Append('\f'); break;
-                    case 'n': builder.Append('\n'); break;
-                    case 'r': builder.Append('\r'); break;
-                    case 't': builder.Append('\t'); break;
-                    case 'u':
-                        if (position + 4 > text.Length
-                            || !int.TryParse(text.Substring(position, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code))
+                        var at = reader.TokenStartIndex;
+                        var name = ReadString(ref reader, bytes);
+                        reader.Read();
+                        var value = ReadValue(ref reader, bytes, allowFractions);
+                        if (result.ContainsKey(name))
                         {
-                            throw Error("invalid \\u escape");
+                            throw Error(bytes, at, $"property \"{name}\" appears twice");
                         }
 
-                        builder.Append((char)code);
-                        position += 4;
-                        break;
-                    default:
-                        throw Error($"invalid escape '\\{escape}'");
-                }
+                        result.Add(name, value);
+                    }
+
+                    return result;
+                case JsonTokenType.StartArray:
+                    var list = new List<object?>();
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        list.Add(ReadValue(ref reader, bytes, allowFractions));
+                    }
+
+                    return list;
+                case JsonTokenType.String:
+                    return ReadString(ref reader, bytes);
+                case JsonTokenType.True:
+                    return true;
+                case JsonTokenType.False:
+                    return false;
+                case JsonTokenType.Number:
+                    if (reader.TryGetInt64(out var integer))
+                    {
+                        return integer;
+                    }
+
+                    var whole = reader.ValueSpan.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0;
+                    if (!whole && !allowFractions)
+                    {
+                        throw Error(bytes, reader.TokenStartIndex, "only whole numbers are expected");
+                    }
+
+                    return !whole && reader.TryGetDouble(out var number) ? number : throw Error(bytes, reader.TokenStartIndex, "invalid number");
+                default:
+                    return null;
             }
         }
 
-        private object ReadInteger()
+        private static string ReadString(ref Utf8JsonReader reader, byte[] bytes)
         {
-            var start = position;
-            if (text[position] == '-')
+            try
             {
-                position++;
+                return reader.GetString()!;
             }
-
-            while (position < text.Length && text[position] >= '0' && text[position] <= '9')
+            catch (InvalidOperationException e)
             {
-                position++;
-            }
-
-            if (position < text.Length && (text[position] == '.' || text[position] == 'e' || text[position] == 'E'))
-            {
-                if (!allowFractions)
-                {
-                    throw Error("only whole numbers are expected");
-                }
-
-                return ReadFraction(start);
-            }
-
-            if (!long.TryParse(text.Substring(start, position - start), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-            {
-                throw Error("invalid number");
-            }
-
-            return value;
-        }
-
-        private double ReadFraction(int start)
-        {
-            if (text[position] == '.')
-            {
-                position++;
-                while (position < text.Length && text[position] >= '0' && text[position] <= '9')
-                {
-                    position++;
-                }
-            }
-
-            if (position < text.Length && (text[position] == 'e' || text[position] == 'E'))
-            {
-                position++;
-                if (position < text.Length && (text[position] == '+' || text[position] == '-'))
-                {
-                    position++;
-                }
-
-                while (position < text.Length && text[position] >= '0' && text[position] <= '9')
-                {
-                    position++;
-                }
-            }
-
-            if (!double.TryParse(text.Substring(start, position - start), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-            {
-                throw Error("invalid number");
-            }
-
-            return value;
-        }
-
-        private void ReadLiteral(string literal)
-        {
-            if (string.CompareOrdinal(text, position, literal, 0, literal.Length) != 0)
-            {
-                throw Error($"unexpected character '{text[position]}'");
-            }
-
-            position += literal.Length;
-        }
-
-        private void SkipWhitespace()
-        {
-            while (position < text.Length && (text[position] == ' ' || text[position] == '\t' || text[position] == '\n' || text[position] == '\r'))
-            {
-                position++;
+                // An escaped lone surrogate ("\ud800"): no string holds it.
+                throw Error(bytes, reader.TokenStartIndex, e.Message.TrimEnd('.'));
             }
         }
 
-        private bool TryConsume(char c)
-        {
-            if (position < text.Length && text[position] == c)
-            {
-                position++;
-                return true;
-            }
-
-            return false;
-        }
-
-        private void Expect(char c)
-        {
-            if (!TryConsume(c))
-            {
-                throw Error(position < text.Length ? $"expected '{c}' but found '{text[position]}'" : $"expected '{c}' but the document ended");
-            }
-        }
-
-        private JsonFormatException Error(string what)
+        /// <summary>
+        /// Line and column of <paramref name="position"/>, 1-based as in the reader's own errors; the column counts
+        /// characters where System.Text.Json counts bytes (the same on an ASCII line).
+        /// </summary>
+        private static JsonFormatException Error(byte[] bytes, long position, string what)
         {
             var line = 1;
             var column = 1;
-            for (var i = 0; i < position && i < text.Length; i++)
+            for (var i = 0; i < position && i < bytes.Length; i++)
             {
-                if (text[i] == '\n')
+                if (bytes[i] == '\n')
                 {
                     line++;
                     column = 1;
                 }
-                else
+                else if ((bytes[i] & 0xC0) != 0x80)
                 {
                     column++;
                 }
@@ -381,65 +178,13 @@ namespace MlOps.Build.Tasks
             }
         }
 
-        /// <summary>Appends <see cref="Quote"/>'s literal without an intermediate string (a lock holds two per file).</summary>
-        public static StringBuilder AppendQuoted(StringBuilder builder, string value)
-        {
-            foreach (var c in value)
-            {
-                if (c < ' ' || c == '"' || c == '\\')
-                {
-                    return builder.Append(Quote(value));
-                }
-            }
+        /// <summary>Appends <see cref="Quote"/>'s literal without an intermediate string when nothing needs escaping (a lock holds two per file).</summary>
+        public static StringBuilder AppendQuoted(StringBuilder builder, string value) =>
+            MinimalJsonEncoder.Instance.FindFirstCharacterToEncode(value) < 0
+                ? builder.Append('"').Append(value).Append('"')
+                : builder.Append('"').Append(MinimalJsonEncoder.Instance.Encode(value)).Append('"');
 
-            return builder.Append('"').Append(value).Append('"');
-        }
-
-        /// <summary>A JSON string literal, quotes included; non-ASCII kept as is (the file is UTF-8).</summary>
-        public static string Quote(string value)
-        {
-            // Paths and hashes rarely need escaping: one scan, one concatenation.
-            var plain = true;
-            foreach (var c in value)
-            {
-                if (c < ' ' || c == '"' || c == '\\')
-                {
-                    plain = false;
-                    break;
-                }
-            }
-
-            if (plain)
-            {
-                return "\"" + value + "\"";
-            }
-
-            var builder = new StringBuilder(value.Length + 2);
-            builder.Append('"');
-            foreach (var c in value)
-            {
-                switch (c)
-                {
-                    case '"': builder.Append("\\\""); break;
-                    case '\\': builder.Append("\\\\"); break;
-                    case '\n': builder.Append("\\n"); break;
-                    case '\r': builder.Append("\\r"); break;
-                    case '\t': builder.Append("\\t"); break;
-                    default:
-                        if (c < ' ')
-                        {
-                            builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                        }
-                        else
-                        {
-                            builder.Append(c);
-                        }
-
-                        break;
-                }
-            }
-
-            return builder.Append('"').ToString();
-        }
+        /// <summary>A JSON string literal, quotes included, escaped by <see cref="MinimalJsonEncoder"/>.</summary>
+        public static string Quote(string value) => AppendQuoted(new StringBuilder(value.Length + 2), value).ToString();
     }
 }

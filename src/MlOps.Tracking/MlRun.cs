@@ -8,7 +8,6 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
-using MlOps.Build.Tasks;
 
 namespace MlOps.Tracking
 {

@@ -17,12 +17,15 @@ using MlOps.Benchmarks;
 //   MlOps.Benchmarks pack [--sizes 10,100] [--rounds 5] [--no-build] [--no-recorded-digest]
 //                                            MlPack and MlVerifyPackage in process against zip of the same files,
 //                                            and dotnet build -t:MlPack (the whole build, MSBuild's fixed cost included)
+//   MlOps.Benchmarks json [--files 10000] [--rounds 9] [--reps 5]
+//                                            the lock's JSON written and read by the tasks (System.Text.Json) against
+//                                            the hand-written JSON they had before
 //   MlOps.Benchmarks smoke                    one tiny iteration of each; non-zero exit on any problem
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.Error.WriteLine("usage: MlOps.Benchmarks generate|analyzers|build|all|hash|noop|pack|smoke [options] (see docs/performance.md)");
+    Console.Error.WriteLine("usage: MlOps.Benchmarks generate|analyzers|build|all|hash|noop|pack|json|smoke [options] (see docs/performance.md)");
     return 2;
 }
 
@@ -123,6 +126,15 @@ try
             report.Append(Report.Pack(results, rounds, problems));
             report.AppendLine().AppendLine($"Load average at the end: {Load()}");
             Console.WriteLine(report);
+            return problems.Count == 0 ? 0 : 1;
+        }
+
+        case "json":
+        {
+            var problems = new List<string>();
+            int rounds = options.Int("rounds", 9), repetitions = options.Int("reps", 5);
+            var result = JsonBenchmark.Run(options.Int("files", 10000), rounds, repetitions, problems);
+            Console.WriteLine(Report.Machine(Load()) + JsonBenchmark.Report(result, rounds, repetitions, problems) + $"\nLoad average at the end: {Load()}");
             return problems.Count == 0 ? 0 : 1;
         }
 

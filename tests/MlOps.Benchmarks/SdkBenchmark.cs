@@ -6,6 +6,7 @@ using System.Text;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using MlOps.Build.Tasks;
+using MlOps.Build.Tasks.Datasets;
 
 namespace MlOps.Benchmarks;
 

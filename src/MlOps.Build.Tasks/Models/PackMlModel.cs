@@ -345,7 +345,7 @@ namespace MlOps.Build.Tasks.Models
 
                 // A model in the run folder keeps its path there (model.zip, models/a.zip); one saved elsewhere goes
                 // in under its file name (not bin/Debug/net10.0/model.zip).
-                var relative = DatasetPaths.TryMakeRelative(DatasetPaths.NormalizeRoot(run.Directory), full) ?? Path.GetFileName(full);
+                var relative = RelativePaths.TryMakeRelative(RelativePaths.NormalizeRoot(run.Directory), full) ?? Path.GetFileName(full);
                 var entryName = ModelPackageFormat.ModelsFolder + relative;
                 if (ModelArchive.Unsafe(entryName) is string reason)
                 {

@@ -39,9 +39,15 @@ namespace MlOps.Build.Tasks.Runs
     }
 
     /// <summary>
-    /// Reads the git state of the project's repository. The commit, branch and URL come from Source Link's
-    /// InitializeSourceControlInformation when the build has them (it reads .git without a git binary), from
-    /// <c>git</c> otherwise; the dirty flag, the changed-file count and the diff digest need <c>git</c>.
+    /// Reads the git state of the project's repository. The commit, the branch and the URL come from the .NET SDK's
+    /// Source Link data when the build has it: InitializeSourceControlInformation (Microsoft.Build.Tasks.Git, part of
+    /// the SDK) reads .git without a git binary and sets SourceRevisionId, SourceBranchName ("refs/heads/main") and
+    /// ScmRepositoryUrl/PrivateRepositoryUrl (credentials removed; empty for a remote that is a local folder). They are
+    /// read from <c>git</c> only when those are empty: Visual Studio's design-time builds,
+    /// EnableSourceControlManagerQueries=false, a build that skipped the target. <c>git</c> is still run for what
+    /// Source Link does not give: the repository's top folder (where status runs), the commit time (MlPack stamps
+    /// entries with it), and the working tree's state (dirty flag, changed-file count, diff digest), which Source
+    /// Link never looks at.
     /// </summary>
     internal static class GitProbe
     {
@@ -75,7 +81,7 @@ namespace MlOps.Build.Tasks.Runs
                 }
 
                 notes.Add($"git: '{gitExecutable}' was not found; commit and URL come from Source Link, the dirty state is unknown.");
-                return new GitState { Commit = sourceLink.Commit, Branch = NullIfEmpty(sourceLink.Branch), RepositoryUrl = StripCredentials(sourceLink.Url) };
+                return new GitState { Commit = sourceLink.Commit, Branch = BranchName(sourceLink.Branch), RepositoryUrl = RepositoryUrl(sourceLink.Url) };
             }
             catch (TimeoutException e)
             {
@@ -86,8 +92,13 @@ namespace MlOps.Build.Tasks.Runs
             var state = new GitState();
             try
             {
-                var head = ChildProcess.Run(gitExecutable, topLevel, timeout, null, "rev-parse", "--verify", "--quiet", "HEAD");
-                state.Commit = head.ExitCode == 0 ? head.Output.Trim() : null;
+                state.Commit = NullIfEmpty(sourceLink.Commit);
+                if (state.Commit is null)
+                {
+                    var head = ChildProcess.Run(gitExecutable, topLevel, timeout, null, "rev-parse", "--verify", "--quiet", "HEAD");
+                    state.Commit = head.ExitCode == 0 ? head.Output.Trim() : null;
+                }
+
                 if (state.Commit is null)
                 {
                     notes.Add("git: the repository has no commit yet.");
@@ -101,9 +112,16 @@ namespace MlOps.Build.Tasks.Runs
                     }
                 }
 
-                var branch = ChildProcess.Run(gitExecutable, topLevel, timeout, null, "symbolic-ref", "--quiet", "--short", "HEAD");
-                state.Branch = branch.ExitCode == 0 ? NullIfEmpty(branch.Output.Trim()) : NullIfEmpty(sourceLink.Branch);
+                // Source Link's branch is empty on a detached HEAD; git says the same (symbolic-ref fails), so no branch then.
+                state.Branch = BranchName(sourceLink.Branch);
+                if (state.Branch is null && string.IsNullOrEmpty(sourceLink.Commit))
+                {
+                    var branch = ChildProcess.Run(gitExecutable, topLevel, timeout, null, "symbolic-ref", "--quiet", "--short", "HEAD");
+                    state.Branch = branch.ExitCode == 0 ? NullIfEmpty(branch.Output.Trim()) : null;
+                }
 
+                // Empty also when Source Link ran and the remote is a local folder: asking git then gives that folder,
+                // which RepositoryUrl drops again.
                 var url = NullIfEmpty(sourceLink.Url);
                 if (url is null)
                 {
@@ -111,7 +129,7 @@ namespace MlOps.Build.Tasks.Runs
                     url = remote.ExitCode == 0 ? NullIfEmpty(remote.Output.Trim()) : null;
                 }
 
-                state.RepositoryUrl = StripCredentials(url);
+                state.RepositoryUrl = RepositoryUrl(url);
 
                 var pathspec = Pathspec(topLevel, excludedDirectory);
                 var status = ChildProcess.Run(gitExecutable, topLevel, timeout, null, new[] { "status", "--porcelain=v1", "-z", "--untracked-files=all" }.Concat(pathspec).ToArray());
@@ -142,6 +160,49 @@ namespace MlOps.Build.Tasks.Runs
             }
 
             return state;
+        }
+
+        /// <summary>
+        /// What a run records of a remote's URL: without credentials (<see cref="StripCredentials"/>), and nothing for
+        /// a remote that is a folder on this machine (a path, or a file: URL), which says nothing to anyone else and
+        /// may reveal a user name.
+        /// </summary>
+        public static string? RepositoryUrl(string? url)
+        {
+            var stripped = StripCredentials(url?.Trim());
+            return stripped is null || IsLocal(stripped) ? null : stripped;
+        }
+
+        /// <summary>
+        /// A local folder as git accepts it for a remote: an absolute or relative path ("/srv/repo.git", "../repo",
+        /// "C:\\repos\\x", "\\\\server\\share"), or a file: URL. Not local: a URL with another scheme, and
+        /// scp-like "host:path" (git reads a colon before the first slash as a host, except a drive letter).
+        /// </summary>
+        public static bool IsLocal(string url)
+        {
+            var scheme = url.IndexOf("://", StringComparison.Ordinal);
+            if (scheme > 0)
+            {
+                return url.StartsWith("file://", StringComparison.OrdinalIgnoreCase);
+            }
+
+            if (url.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            var colon = url.IndexOf(':');
+            var slash = url.IndexOfAny(new[] { '/', '\\' });
+            var driveLetter = colon == 1 && char.IsLetter(url[0]);
+            return colon < 0 || driveLetter || (slash >= 0 && slash < colon);
+        }
+
+        /// <summary>"refs/heads/main" (Source Link's SourceBranchName) gives "main"; empty gives null.</summary>
+        public static string? BranchName(string? reference)
+        {
+            const string Heads = "refs/heads/";
+            var name = NullIfEmpty(reference)?.Trim();
+            return name is not null && name.StartsWith(Heads, StringComparison.Ordinal) ? NullIfEmpty(name.Substring(Heads.Length)) : name;
         }
 
         /// <summary>
@@ -248,7 +309,7 @@ namespace MlOps.Build.Tasks.Runs
                 return new[] { "--", "." };
             }
 
-            var relative = DatasetPaths.TryMakeRelative(DatasetPaths.NormalizeRoot(topLevel), excludedDirectory!);
+            var relative = RelativePaths.TryMakeRelative(RelativePaths.NormalizeRoot(topLevel), excludedDirectory!);
             return relative is null ? new[] { "--", "." } : new[] { "--", ".", ":(exclude,literal)" + relative };
         }
 

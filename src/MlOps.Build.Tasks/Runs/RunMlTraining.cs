@@ -10,6 +10,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
 using Microsoft.Build.Framework;
+using MlOps.Build.Tasks.Datasets;
 using MlOps.Build.Tasks.Models;
 using MlOps.Tracking;
 using Task = Microsoft.Build.Utilities.Task;
@@ -489,7 +490,7 @@ namespace MlOps.Build.Tasks.Runs
 
         private string ShownRunFolder()
         {
-            var relative = DatasetPaths.TryMakeRelative(DatasetPaths.NormalizeRoot(ProjectDirectory), RunDirectory!);
+            var relative = RelativePaths.TryMakeRelative(RelativePaths.NormalizeRoot(ProjectDirectory), RunDirectory!);
             return (relative ?? RunDirectory!) + "/";
         }
 

@@ -153,7 +153,7 @@ namespace MlOps.Build.Tasks.Runs
 
         private static string? Relative(string directory, string path)
         {
-            var relative = DatasetPaths.TryMakeRelative(DatasetPaths.NormalizeRoot(directory), path);
+            var relative = RelativePaths.TryMakeRelative(RelativePaths.NormalizeRoot(directory), path);
             return relative;
         }
     }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using Microsoft.Build.Utilities;
+using MlOps.Build.Tasks.Datasets;
 
 namespace MlOps.Build.Tasks.Tests.Reliability
 {

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using MlOps.Build.Tasks.Datasets;
 using Task = System.Threading.Tasks.Task;
 
 namespace MlOps.Build.Tasks.Tests.Reliability

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
+using MlOps.Build.Tasks.Datasets;
 using Xunit.Abstractions;
 
 namespace MlOps.Build.Tasks.Tests.Reliability

@@ -172,7 +172,7 @@ namespace MlOps.EndToEnd.Tests.Sdk
             var result = project.Build();
 
             Assert.NotEqual(0, result.ExitCode);
-            Assert.Contains("mldatasets.lock.json : error MLOPS503: The lock file cannot be used: it is not valid JSON: expected a property name at line 3, column 1.", result.Output);
+            Assert.Contains("mldatasets.lock.json : error MLOPS503: The lock file cannot be used: it is not valid JSON: '<' is an invalid start of a property name. Expected a '\"' at line 3, column 1.", result.Output);
             Assert.Equal(Conflicted, File.ReadAllText(project.PathOf("mldatasets.lock.json")));
         }
 

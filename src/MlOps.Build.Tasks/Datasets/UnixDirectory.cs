@@ -5,7 +5,7 @@ using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace MlOps.Build.Tasks
+namespace MlOps.Build.Tasks.Datasets
 {
     /// <summary>
     /// One folder's entries read with opendir(3)/readdir(3) on 64-bit Linux, the type from the entry itself, and a file's

@@ -8,7 +8,7 @@ using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using MlOps.Build.Tasks.Runs;
 
-namespace MlOps.Build.Tasks.Tests
+namespace MlOps.Build.Tasks.Tests.Runs
 {
     /// <summary>
     /// The MlTrain task with a shell script as the training program (the program's side of the protocol written by
@@ -226,6 +226,35 @@ namespace MlOps.Build.Tasks.Tests
         [InlineData("", null)]
         public void RepositoryUrls_LoseTheirCredentials(string url, string? expected) => Assert.Equal(expected, GitProbe.StripCredentials(url));
 
+        [Theory]
+        [InlineData("https://user:p4ss@example.com/org/repo.git", "https://example.com/org/repo.git")]
+        [InlineData("ssh://git@example.com/org/repo.git", "ssh://example.com/org/repo.git")]
+        [InlineData("git@example.com:org/repo.git", "git@example.com:org/repo.git")]
+        [InlineData("example.com:org/repo.git", "example.com:org/repo.git")]
+        [InlineData("/home/someone/repos/trainer.git", null)]
+        [InlineData("../trainer", null)]
+        [InlineData("trainer.git", null)]
+        [InlineData("./a:b", null)]
+        [InlineData("C:\\Users\\someone\\trainer", null)]
+        [InlineData("C:/Users/someone/trainer", null)]
+        [InlineData("\\\\server\\share\\trainer.git", null)]
+        [InlineData("file:///home/someone/trainer.git", null)]
+        [InlineData("FILE://user:pw@host/share/trainer.git", null)]
+        [InlineData("file:/home/someone/trainer.git", null)]
+        [InlineData("  ", null)]
+        public void RepositoryUrls_AreRemotesWithoutCredentials_NeverLocalFolders(string url, string? expected) =>
+            Assert.Equal(expected, GitProbe.RepositoryUrl(url));
+
+        [Theory]
+        [InlineData("refs/heads/main", "main")]
+        [InlineData("refs/heads/feature/x", "feature/x")]
+        [InlineData("main", "main")]
+        [InlineData("refs/heads/", null)]
+        [InlineData("", null)]
+        [InlineData(null, null)]
+        public void SourceLinksBranchReference_GivesTheBranchName(string? reference, string? expected) =>
+            Assert.Equal(expected, GitProbe.BranchName(reference));
+
         [Fact]
         public void GitStatus_RenamesCountOnce_UntrackedFilesAreMarked() =>
             Assert.Equal(
@@ -263,6 +292,50 @@ namespace MlOps.Build.Tasks.Tests
             Assert.Matches("^[0-9a-f]{64}$", dirty.DiffSha256);
             Assert.NotEqual(dirty.DiffSha256, dirtier.DiffSha256);
             Assert.Empty(notes);
+        }
+
+        [Fact]
+        public void GitProbe_TakesCommitBranchAndUrlFromSourceLink_AndTheWorkingTreeStateFromGit()
+        {
+            Git("init", "-q", "-b", "main");
+            Git("remote", "add", "origin", "https://example.com/org/from-git.git");
+            project.Write("a.txt", "one\n");
+            Git("add", "a.txt");
+            Git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "first");
+            project.Write("a.txt", "two\n");
+            var notes = new List<string>();
+
+            // Values git would not give: they can only come from the Source Link arguments.
+            var state = GitProbe.Probe(project.Path, null, ("0123456789abcdef0123456789abcdef01234567", "refs/heads/from-source-link", "https://example.com/org/from-source-link.git"), "git", GitProbe.DefaultTimeout, notes)!;
+
+            Assert.Equal("0123456789abcdef0123456789abcdef01234567", state.Commit);
+            Assert.Equal("from-source-link", state.Branch);
+            Assert.Equal("https://example.com/org/from-source-link.git", state.RepositoryUrl);
+            Assert.True(state.Dirty);
+            Assert.Equal(1, state.ChangedFiles);
+            Assert.Matches("^[0-9a-f]{64}$", state.DiffSha256);
+        }
+
+        [Fact]
+        public void GitProbe_ARemoteThatIsALocalFolder_RecordsNoUrl()
+        {
+            var elsewhere = project.Combine("elsewhere.git");
+            Git("init", "-q", "-b", "main");
+            Git("remote", "add", "origin", elsewhere);
+            project.Write("a.txt", "one\n");
+            Git("add", "a.txt");
+            Git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "first");
+            var notes = new List<string>();
+
+            var viaGit = GitProbe.Probe(project.Path, null, (null, null, null), "git", GitProbe.DefaultTimeout, notes)!;
+            Git("remote", "set-url", "origin", "file://" + elsewhere);
+            var viaFileUrl = GitProbe.Probe(project.Path, null, (null, null, null), "git", GitProbe.DefaultTimeout, notes)!;
+
+            Assert.Equal("main", viaGit.Branch);
+            Assert.NotNull(viaGit.Commit);
+            Assert.Null(viaGit.RepositoryUrl);
+            Assert.Null(viaFileUrl.RepositoryUrl);
+            Assert.DoesNotContain(elsewhere, viaGit.ToJson().Select(p => p.Value as string));
         }
 
         [Fact]

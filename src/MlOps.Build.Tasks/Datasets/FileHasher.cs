@@ -9,7 +9,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Threading;
 
-namespace MlOps.Build.Tasks
+namespace MlOps.Build.Tasks.Datasets
 {
     /// <summary>The size and last-write time a file had when it was looked at: the hash cache's key.</summary>
     public readonly struct FileStamp : IEquatable<FileStamp>

@@ -3,8 +3,9 @@ using System.IO;
 using System.Linq;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using MlOps.Build.Tasks.Datasets;
 
-namespace MlOps.Build.Tasks.Tests
+namespace MlOps.Build.Tasks.Tests.Datasets
 {
     /// <summary>The two tasks run in sequence as the SDK's targets run them, on a temp project folder.</summary>
     public sealed class TaskTests : IDisposable

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace MlOps.Build.Tasks
+namespace MlOps.Build.Tasks.Datasets
 {
     /// <summary>
     /// For methods that loop over every data file once per build. A build task runs once in a process that is busy

@@ -5,7 +5,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace MlOps.Build.Tasks
+namespace MlOps.Build.Tasks.Datasets
 {
     /// <summary>One file of a dataset as the lock records it.</summary>
     public sealed class LockedFile
@@ -207,7 +207,7 @@ namespace MlOps.Build.Tasks
                 {
                     var fileEntry = fileItem as Dictionary<string, object?> ?? throw new LockFormatException($"a file of dataset '{name}' is not an object");
                     var path = RequireString(fileEntry, "path", $"a file of dataset '{name}'");
-                    if (!DatasetPaths.IsSafeRelativePath(path))
+                    if (!RelativePaths.IsSafeRelativePath(path))
                     {
                         throw new LockPathException(name, path);
                     }
@@ -350,54 +350,5 @@ namespace MlOps.Build.Tasks
 
             return lines;
         }
-    }
-
-    internal static class Hex
-    {
-        public static string Lower(byte[] bytes)
-        {
-            var chars = new char[bytes.Length * 2];
-            for (var i = 0; i < bytes.Length; i++)
-            {
-                chars[2 * i] = Digit(bytes[i] >> 4);
-                chars[(2 * i) + 1] = Digit(bytes[i] & 0xF);
-            }
-
-            return new string(chars);
-        }
-
-#if NET8_0_OR_GREATER
-        public static string Lower(ReadOnlySpan<byte> bytes)
-        {
-            Span<char> chars = stackalloc char[bytes.Length * 2];
-            for (var i = 0; i < bytes.Length; i++)
-            {
-                chars[2 * i] = Digit(bytes[i] >> 4);
-                chars[(2 * i) + 1] = Digit(bytes[i] & 0xF);
-            }
-
-            return new string(chars);
-        }
-#endif
-
-        public static bool IsSha256(string text)
-        {
-            if (text.Length != 64)
-            {
-                return false;
-            }
-
-            foreach (var c in text)
-            {
-                if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        private static char Digit(int value) => (char)(value < 10 ? '0' + value : 'a' + value - 10);
     }
 }

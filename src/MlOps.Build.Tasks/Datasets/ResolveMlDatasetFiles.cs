@@ -10,7 +10,7 @@ using System.IO.Enumeration;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
-namespace MlOps.Build.Tasks
+namespace MlOps.Build.Tasks.Datasets
 {
     /// <summary>
     /// Turns the declared <c>MlDataset</c> items (files, files a glob matched, folders) into one item per
@@ -86,7 +86,7 @@ namespace MlOps.Build.Tasks
 
         private bool Resolve()
         {
-            var root = DatasetPaths.NormalizeRoot(DatasetRoot);
+            var root = RelativePaths.NormalizeRoot(DatasetRoot);
             var declaredFolders = new HashSet<string>(
                 Datasets.Select(d => TrimSeparators(Path.GetFullPath(d.ItemSpec))).Where(Directory.Exists),
                 StringComparer.Ordinal);
@@ -115,7 +115,7 @@ namespace MlOps.Build.Tasks
                     continue;
                 }
 
-                var declaredRelative = DatasetPaths.TryMakeRelative(root, fullPath);
+                var declaredRelative = RelativePaths.TryMakeRelative(root, fullPath);
                 if (declaredRelative is null)
                 {
                     Log.LogMlOpsError(
@@ -302,7 +302,7 @@ namespace MlOps.Build.Tasks
             foreach (var listed in found)
             {
                 // Listed paths are full already; a declared file was made full above.
-                var relative = DatasetPaths.TryMakeRelativeFull(root, listed.FullPath);
+                var relative = RelativePaths.TryMakeRelativeFull(root, listed.FullPath);
                 if (relative is null)
                 {
                     Log.LogMlOpsError(

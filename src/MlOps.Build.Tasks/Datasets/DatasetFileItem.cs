@@ -5,7 +5,7 @@ using System.Text;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
-namespace MlOps.Build.Tasks
+namespace MlOps.Build.Tasks.Datasets
 {
     /// <summary>
     /// One data file as <see cref="ResolveMlDatasetFiles"/> returns it: the full path and four fixed metadata.

@@ -10,7 +10,7 @@ using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using Task = Microsoft.Build.Utilities.Task;
 
-namespace MlOps.Build.Tasks
+namespace MlOps.Build.Tasks.Datasets
 {
     /// <summary>
     /// Hashes the dataset files (in parallel, skipping those the hash cache knows unchanged), compares the

@@ -3,8 +3,9 @@ using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Threading;
+using MlOps.Build.Tasks.Datasets;
 
-namespace MlOps.Build.Tasks.Tests
+namespace MlOps.Build.Tasks.Tests.Datasets
 {
     public class HashingTests
     {

@@ -2,8 +2,9 @@ using System;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
+using MlOps.Build.Tasks.Datasets;
 
-namespace MlOps.Build.Tasks.Tests
+namespace MlOps.Build.Tasks.Tests.Datasets
 {
     public class LockFormatTests
     {
@@ -68,16 +69,18 @@ namespace MlOps.Build.Tasks.Tests
         }
 
         [Theory]
-        [InlineData("", "unexpected end")]
-        [InlineData("{\"version\": 1, \"datasets\": [}", "unexpected character")]
-        [InlineData("{\"version\": 1, \"datasets\": []", "expected ','")]
-        [InlineData("{\"version\": 1, \"datasets\": [],}", "expected a property name")]
-        [InlineData("{\"version\": 1, \"version\": 1, \"datasets\": []}", "appears twice")]
+        [InlineData("", "does not contain any JSON tokens")]
+        [InlineData("{\"version\": 1, \"datasets\": [}", "'}' is an invalid start of a value at line 1, column 29")]
+        [InlineData("{\"version\": 1, \"datasets\": []", "open JSON object or array")]
+        [InlineData("{\"version\": 1, \"datasets\": [],}", "trailing comma")]
+        [InlineData("{\"version\": 1, \"version\": 1, \"datasets\": []}", "property \"version\" appears twice at line 1, column 16")]
         [InlineData("{\"version\": 2, \"datasets\": []}", "format version 2")]
         [InlineData("{\"datasets\": []}", "\"version\" is missing")]
         [InlineData("[1, 2]", "not a JSON object")]
-        [InlineData("{\"version\": 1, \"datasets\": [] } x", "after the end")]
-        [InlineData("{\"version\": 1.5, \"datasets\": []}", "whole numbers")]
+        [InlineData("{\"version\": 1, \"datasets\": [] } x", "'x' is invalid after a single JSON value")]
+        [InlineData("{\"version\": 1.5, \"datasets\": []}", "only whole numbers are expected at line 1, column 13")]
+        [InlineData("{\n  \"version\": 1,\n<<<<<<< HEAD\n", "'<' is an invalid start of a property name. Expected a '\"' at line 3, column 1")]
+        [InlineData("{\"version\": 1, \"datasets\": [ { \"name\": \"\\ud800\" } ]}", "missing low surrogate at line 1, column 40")]
         [InlineData("{\"version\": 1, \"datasets\": [ { \"name\": \"d\", \"sha256\": \"x\", \"files\": [ { \"path\": \"a\", \"size\": 1, \"sha256\": \"ABC\" } ] } ]}", "64 lower-case hex")]
         public void Parse_RefusesMalformedLocks_WithWhereAndWhy(string text, string expected)
         {
@@ -126,7 +129,7 @@ namespace MlOps.Build.Tasks.Tests
         [InlineData("...", true)]
         [InlineData(".hidden/.x", true)]
         [InlineData("data/a b/é.tsv", true)]
-        public void IsSafeRelativePath(string path, bool safe) => Assert.Equal(safe, DatasetPaths.IsSafeRelativePath(path));
+        public void IsSafeRelativePath(string path, bool safe) => Assert.Equal(safe, RelativePaths.IsSafeRelativePath(path));
 
         [Fact]
         public void Compare_ListsAddedRemovedAndModifiedFiles_AndNewAndDroppedDatasets()

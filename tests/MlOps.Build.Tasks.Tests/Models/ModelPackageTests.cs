@@ -10,7 +10,7 @@ using Microsoft.Build.Framework;
 using MlOps.Build.Tasks.Models;
 using MlOps.Build.Tasks.Runs;
 
-namespace MlOps.Build.Tasks.Tests
+namespace MlOps.Build.Tasks.Tests.Models
 {
     /// <summary>
     /// The model content digest, zip-slip refusal, MlPack (PackMlModel), MlVerifyPackage (VerifyMlPackage) and the
@@ -141,6 +141,20 @@ namespace MlOps.Build.Tasks.Tests
             {
                 Assert.All(zip.Entries, e => Assert.Equal(new DateTime(2023, 11, 14, 22, 13, 20), e.LastWriteTime.DateTime));
             }
+        }
+
+        [Fact]
+        public void Pack_ManifestAndPackage_AreByteIdenticalToTheGoldenFiles()
+        {
+            FinishedRun("20260302-093000-000-aaaaaa", commitTime: "2026-03-01T08:00:00Z");
+            var packed = Pack(packageVersion: "2.1.0");
+
+            using (var zip = ZipFile.OpenRead(packed.PackagePath!))
+            {
+                OutputBytesTests.AssertGolden("mlmodel.json", ReadBytes(zip, "mlmodel.json"));
+            }
+
+            OutputBytesTests.AssertGolden("Trainer.Model.2.1.0.nupkg.sha256", Encoding.ASCII.GetBytes(HexSha256(File.ReadAllBytes(packed.PackagePath!)) + "\n"));
         }
 
         [Fact]
