@@ -49,6 +49,7 @@ namespace MlOps.Analyzers
             NoColumnAttribute = compilation.GetTypeByMetadataName("Microsoft.ML.Data.NoColumnAttribute");
             InputOutputColumnPair = compilation.GetTypeByMetadataName("Microsoft.ML.InputOutputColumnPair");
             TextLoaderColumn = compilation.GetTypeByMetadataName("Microsoft.ML.Data.TextLoader+Column");
+            OnnxExportExtensions = compilation.GetTypeByMetadataName("Microsoft.ML.OnnxExportExtensions");
         }
 
         public Compilation Compilation { get; }
@@ -106,6 +107,12 @@ namespace MlOps.Analyzers
 
         /// <summary><c>TextLoader.Column</c>: one column of a loader declared without an input class.</summary>
         public INamedTypeSymbol? TextLoaderColumn { get; }
+
+        /// <summary>
+        /// Microsoft.ML.OnnxConverter's <c>mlContext.Model.ConvertToOnnx(model, data, stream)</c> extensions, when
+        /// that package is referenced (0.23 with ML.NET 5, 0.24 with ML.NET 6; the same public API).
+        /// </summary>
+        public INamedTypeSymbol? OnnxExportExtensions { get; }
 
         /// <summary>
         /// One instance per compilation, shared by every analyzer of the package (the table holds it only

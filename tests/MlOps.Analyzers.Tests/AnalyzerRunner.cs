@@ -18,11 +18,8 @@ namespace MlOps.Analyzers.Tests
     /// </summary>
     public static class AnalyzerRunner
     {
-        private static readonly Lazy<Task<ImmutableArray<MetadataReference>>> References = new(async () =>
-        {
-            var framework = await TestReferences.Net80.ResolveAsync(LanguageNames.CSharp, CancellationToken.None);
-            return framework.AddRange(TestReferences.MlNet);
-        });
+        private static readonly Lazy<Task<ImmutableArray<MetadataReference>>> Framework = new(() =>
+            TestReferences.Net80.ResolveAsync(LanguageNames.CSharp, CancellationToken.None));
 
         /// <summary>Every analyzer the package ships, found by reflection so a new rule is never left out.</summary>
         public static ImmutableArray<DiagnosticAnalyzer> AllAnalyzers { get; } = typeof(RuleIdentifiers).Assembly
@@ -32,12 +29,17 @@ namespace MlOps.Analyzers.Tests
             .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
             .ToImmutableArray();
 
-        public static async Task<CSharpCompilation> CompileAsync(IEnumerable<string> sources, bool withMlNet = true)
+        /// <summary>With <paramref name="withMlNet"/>, against the newest ML.NET only: a rule test compiles once per version instead (<see cref="TestReferences.ForEachMlNetAsync"/>).</summary>
+        public static Task<CSharpCompilation> CompileAsync(IEnumerable<string> sources, bool withMlNet = true) =>
+            CompileAsync(sources, withMlNet ? TestReferences.Newest : null);
+
+        /// <summary>Against .NET 8 and <paramref name="mlNet"/> (none when null).</summary>
+        public static async Task<CSharpCompilation> CompileAsync(IEnumerable<string> sources, MlNetReferenceSet? mlNet)
         {
-            var references = await References.Value;
-            if (!withMlNet)
+            var references = await Framework.Value;
+            if (mlNet is not null)
             {
-                references = references.RemoveRange(TestReferences.MlNet);
+                references = references.AddRange(mlNet.References);
             }
 
             var parseOptions = new CSharpParseOptions(LanguageVersion.Latest);

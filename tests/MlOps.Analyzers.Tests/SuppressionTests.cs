@@ -93,10 +93,13 @@ namespace MlOps.Analyzers.Tests
 
             // The framework's own check wraps the file in '#pragma warning disable' and expects silence; the
             // 'restore' here re-enables the rule on purpose, so that check does not apply.
-            var test = new Verify.Test { TestCode = source, TestBehaviors = TestBehaviors.SkipSuppressionCheck };
-            TestReferences.Configure(test.TestState, withMlNet: true);
-            test.ExpectedDiagnostics.Add(Unseeded(0));
-            await test.RunAsync(CancellationToken.None);
+            await TestReferences.ForEachMlNetAsync(async mlNet =>
+            {
+                var test = new Verify.Test { TestCode = source, TestBehaviors = TestBehaviors.SkipSuppressionCheck };
+                mlNet.AddTo(test.TestState);
+                test.ExpectedDiagnostics.Add(Unseeded(0));
+                await test.RunAsync(CancellationToken.None);
+            });
         }
 
         [Fact]
@@ -111,20 +114,23 @@ namespace MlOps.Analyzers.Tests
                     }
                 }
                 """;
-            var test = new Verify.Test();
-            TestReferences.Configure(test.TestState, withMlNet: true);
-            test.TestState.Sources.Add(("/0/Legacy/Experiment.cs", Usings + "class Experiment\n" + Body));
-            test.TestState.Sources.Add(("/0/Training.cs", Usings + "class Training\n" + Body));
-            test.TestState.AnalyzerConfigFiles.Add(("/0/.editorconfig", """
-                root = true
+            await TestReferences.ForEachMlNetAsync(async mlNet =>
+            {
+                var test = new Verify.Test();
+                mlNet.AddTo(test.TestState);
+                test.TestState.Sources.Add(("/0/Legacy/Experiment.cs", Usings + "class Experiment\n" + Body));
+                test.TestState.Sources.Add(("/0/Training.cs", Usings + "class Training\n" + Body));
+                test.TestState.AnalyzerConfigFiles.Add(("/0/.editorconfig", """
+                    root = true
 
-                # Legacy experiments are reproduced from their recorded models, not re-trained.
-                [Legacy/*.cs]
-                dotnet_diagnostic.MLOPS101.severity = none
-                """));
-            test.ExpectedDiagnostics.Add(
-                Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithSpan("/0/Training.cs", 7, 18, 7, 33).WithArguments("ml", "creates trainer 'Sdca'"));
-            await test.RunAsync(CancellationToken.None);
+                    # Legacy experiments are reproduced from their recorded models, not re-trained.
+                    [Legacy/*.cs]
+                    dotnet_diagnostic.MLOPS101.severity = none
+                    """));
+                test.ExpectedDiagnostics.Add(
+                    Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithSpan("/0/Training.cs", 7, 18, 7, 33).WithArguments("ml", "creates trainer 'Sdca'"));
+                await test.RunAsync(CancellationToken.None);
+            });
         }
     }
 }

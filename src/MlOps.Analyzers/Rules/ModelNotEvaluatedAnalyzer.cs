@@ -87,7 +87,7 @@ namespace MlOps.Analyzers.Rules
                 {
                     yield return (saved.Value, "saved");
                 }
-                else if (IsOnnxExport(invocation) && invocation.Arguments.FirstOrDefault(a => MlNetTypes.Implements(a.Value.WithoutConversions().Type, model.Types.ITransformer)) is { } exported)
+                else if (IsOnnxExport(invocation, model.Types) && invocation.Arguments.FirstOrDefault(a => MlNetTypes.Implements(a.Value.WithoutConversions().Type, model.Types.ITransformer)) is { } exported)
                 {
                     yield return (exported.Value, "exported to ONNX");
                 }
@@ -111,8 +111,11 @@ namespace MlOps.Analyzers.Rules
             invocation.TargetMethod.Name == "Save"
             && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, types.ModelOperationsCatalog);
 
-        private static bool IsOnnxExport(IInvocationOperation invocation) =>
-            invocation.TargetMethod is { Name: "ConvertToOnnx", ContainingType.Name: "OnnxExportExtensions" };
+        /// <summary><c>ConvertToOnnx</c> of Microsoft.ML.OnnxConverter (every overload; none when the package is not referenced).</summary>
+        private static bool IsOnnxExport(IInvocationOperation invocation, MlNetTypes types) =>
+            types.OnnxExportExtensions is not null
+            && invocation.TargetMethod.Name == "ConvertToOnnx"
+            && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, types.OnnxExportExtensions);
 
         /// <summary>
         /// The model, or another <c>Fit</c> of the same estimator, is evaluated: evaluating on held-out data and
@@ -139,7 +142,7 @@ namespace MlOps.Analyzers.Rules
                         return true;
                     }
                 }
-                else if (!PipelineModel.IsMlNetMethod(invocation.TargetMethod) && !IsOnnxExport(invocation)
+                else if (!PipelineModel.IsMlNetMethod(invocation.TargetMethod) && !IsOnnxExport(invocation, model.Types)
                     && !IsOwnMethod(model, invocation.TargetMethod) && HandsOver(model, invocation, fit))
                 {
                     // Given to code the model cannot see into (a helper of another type): it may evaluate it.

@@ -46,14 +46,21 @@ namespace MlOps.Analyzers.Tests.Reliability
         [Fact]
         public async Task EveryFix_OnEveryCorpusFinding_AddsNoCompilerError()
         {
-            var references = (await AnalyzerRunner.CompileAsync(Array.Empty<string>())).References.ToImmutableArray();
+            // The sources take turns over the ML.NET versions (the code-fix tests themselves run on every version).
+            var versions = TestReferences.MlNetVersions;
+            var referenceSets = new List<ImmutableArray<MetadataReference>>();
+            foreach (var mlNet in versions)
+            {
+                referenceSets.Add((await AnalyzerRunner.CompileAsync(Array.Empty<string>(), mlNet)).References.ToImmutableArray());
+            }
+
             var fixedIds = new SortedDictionary<string, int>(StringComparer.Ordinal);
             var failures = new List<string>();
 
-            foreach (var source in FuzzCorpus.Load())
+            foreach (var (source, index) in FuzzCorpus.Load().Select((source, index) => (source, index)))
             {
                 using var workspace = new AdhocWorkspace();
-                var document = CreateDocument(workspace, source.Text, references);
+                var document = CreateDocument(workspace, source.Text, referenceSets[index % referenceSets.Count]);
                 var compilation = (await document.Project.GetCompilationAsync())!;
                 var before = Errors(compilation);
                 var result = await AnalyzerRunner.RunAsync(compilation);
@@ -75,7 +82,7 @@ namespace MlOps.Analyzers.Tests.Reliability
                             fixedIds[diagnostic.Id] = fixedIds.GetValueOrDefault(diagnostic.Id) + 1;
                             if (added.Count > 0)
                             {
-                                failures.Add($"{source.Name}: '{action.Title}' for {diagnostic.Id} at {diagnostic.Location.GetLineSpan().StartLinePosition} adds {string.Join("; ", added)}");
+                                failures.Add($"{source.Name} ({versions[index % versions.Length]}): '{action.Title}' for {diagnostic.Id} at {diagnostic.Location.GetLineSpan().StartLinePosition} adds {string.Join("; ", added)}");
                             }
                         }
                     }
@@ -105,7 +112,7 @@ namespace MlOps.Analyzers.Tests.Reliability
                             var added = Errors((await changed.Project.GetCompilationAsync())!).Except(before).ToList();
                             if (added.Count > 0)
                             {
-                                failures.Add($"{source.Name}: Fix All of {fixer.GetType().Name} adds {string.Join("; ", added)}");
+                                failures.Add($"{source.Name} ({versions[index % versions.Length]}): Fix All of {fixer.GetType().Name} adds {string.Join("; ", added)}");
                             }
                         }
                     }

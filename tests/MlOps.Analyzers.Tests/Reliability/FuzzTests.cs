@@ -9,8 +9,8 @@ using Xunit.Abstractions;
 namespace MlOps.Analyzers.Tests.Reliability
 {
     /// <summary>
-    /// Every analyzer over thousands of half-typed variants of the test and sample sources: any analyzer
-    /// exception fails the test. MLOPS_FUZZ_VARIANTS sets the count (default 2,000) for a longer run.
+    /// Every analyzer over thousands of half-typed variants of the test and sample sources, the variants shared
+    /// out over the ML.NET versions: any analyzer exception fails the test. MLOPS_FUZZ_VARIANTS sets the count (default 2,000) for a longer run.
     /// </summary>
     public class FuzzTests
     {
@@ -53,9 +53,12 @@ namespace MlOps.Analyzers.Tests.Reliability
             var corpus = FuzzCorpus.Load();
             Assert.NotEmpty(corpus);
             var perSource = (int)Math.Ceiling(VariantCount / (double)corpus.Count);
+            // The variants take turns over the ML.NET versions: every version is fuzzed, at the cost of one sweep.
+            var versions = TestReferences.MlNetVersions;
             var variants = corpus
                 .SelectMany((source, i) => Mutator.Variants(source.Text, perSource, seed: i).Select(v => (source.Name, v)))
                 .Take(VariantCount)
+                .Select((item, i) => (item.Name, item.v, MlNet: versions[i % versions.Length]))
                 .ToList();
 
             var failures = new ConcurrentQueue<string>();
@@ -63,16 +66,16 @@ namespace MlOps.Analyzers.Tests.Reliability
             var stopwatch = Stopwatch.StartNew();
             await Parallel.ForEachAsync(variants, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (item, _) =>
             {
-                var compilation = await AnalyzerRunner.CompileAsync(new[] { item.v.Text });
+                var compilation = await AnalyzerRunner.CompileAsync(new[] { item.v.Text }, item.MlNet);
                 var result = await AnalyzerRunner.RunAsync(compilation);
                 System.Threading.Interlocked.Add(ref findings, result.Diagnostics.Length);
                 foreach (var exception in result.Exceptions)
                 {
-                    failures.Enqueue($"{item.Name} [{item.v.Kind} {item.v.Description}]: {exception}");
+                    failures.Enqueue($"{item.Name} [{item.v.Kind} {item.v.Description}, {item.MlNet}]: {exception}");
                 }
             });
 
-            output.WriteLine($"fuzzed {variants.Count} variants of {corpus.Count} sources with {AnalyzerRunner.AllAnalyzers.Length} analyzers in {stopwatch.Elapsed.TotalSeconds:F1} s; {findings} findings; {failures.Count} exceptions");
+            output.WriteLine($"fuzzed {variants.Count} variants of {corpus.Count} sources on {string.Join(" and ", versions)} with {AnalyzerRunner.AllAnalyzers.Length} analyzers in {stopwatch.Elapsed.TotalSeconds:F1} s; {findings} findings; {failures.Count} exceptions");
             Assert.True(variants.Count >= Math.Min(VariantCount, corpus.Count), "too few variants");
             Assert.True(failures.IsEmpty, string.Join(Environment.NewLine, failures.Take(20)));
         }

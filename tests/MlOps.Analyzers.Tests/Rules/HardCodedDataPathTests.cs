@@ -109,15 +109,18 @@ namespace MlOps.Analyzers.Tests.Rules
                     ITransformer Model(MLContext ml) => ml.Model.Load("model.zip", out _);
                 }
                 """;
-            var result = await AnalyzerRunner.RunAsync(
-                await AnalyzerRunner.CompileAsync(new[] { source }),
-                ImmutableArray.Create<DiagnosticAnalyzer>(new HardCodedDataPathAnalyzer()));
-            Assert.Empty(result.Exceptions);
-            var messages = result.Diagnostics.OrderBy(d => d.Id).Select(d => d.GetMessage(CultureInfo.InvariantCulture)).ToArray();
-            Assert.Equal(2, messages.Length);
-            Assert.StartsWith("Path \"C:\\data\\train.tsv\" is machine-specific and reaches 'LoadFromTextFile': it breaks on any other machine", messages[0]);
-            Assert.StartsWith("Relative path \"model.zip\" reaches 'Model.Load' and resolves against the current directory", messages[1]);
-            Assert.Contains("AppContext.BaseDirectory", messages[1]);
+            await TestReferences.ForEachMlNetAsync(async mlNet =>
+            {
+                var result = await AnalyzerRunner.RunAsync(
+                    await AnalyzerRunner.CompileAsync(new[] { source }, mlNet),
+                    ImmutableArray.Create<DiagnosticAnalyzer>(new HardCodedDataPathAnalyzer()));
+                Assert.Empty(result.Exceptions);
+                var messages = result.Diagnostics.OrderBy(d => d.Id).Select(d => d.GetMessage(CultureInfo.InvariantCulture)).ToArray();
+                Assert.Equal(2, messages.Length);
+                Assert.StartsWith("Path \"C:\\data\\train.tsv\" is machine-specific and reaches 'LoadFromTextFile': it breaks on any other machine", messages[0]);
+                Assert.StartsWith("Relative path \"model.zip\" reaches 'Model.Load' and resolves against the current directory", messages[1]);
+                Assert.Contains("AppContext.BaseDirectory", messages[1]);
+            });
         }
 
         [Fact]
@@ -240,31 +243,34 @@ namespace MlOps.Analyzers.Tests.Rules
         [Fact]
         public async Task TopLevelStatements_FollowOnceAssignedLocals()
         {
-            var test = new Verify.Test
+            await TestReferences.ForEachMlNetAsync(async mlNet =>
             {
-                TestCode = /* lang=c#-test */ """
-                    using System;
-                    using System.IO;
-                    using Microsoft.ML;
+                var test = new Verify.Test
+                {
+                    TestCode = /* lang=c#-test */ """
+                        using System;
+                        using System.IO;
+                        using Microsoft.ML;
 
-                    var ml = new MLContext(seed: 1);
-                    var modelPath = Path.Combine("MLModels", "model.zip");
-                    var dataPath = "/home/me/train.csv";
-                    var model = ml.Model.Load({|#0:modelPath|}, out var schema);
-                    var data = ml.Data.LoadFromTextFile<Row>(dataPath);
-                    Console.WriteLine(data.Schema.Count);
-                    dataPath = args[0];
+                        var ml = new MLContext(seed: 1);
+                        var modelPath = Path.Combine("MLModels", "model.zip");
+                        var dataPath = "/home/me/train.csv";
+                        var model = ml.Model.Load({|#0:modelPath|}, out var schema);
+                        var data = ml.Data.LoadFromTextFile<Row>(dataPath);
+                        Console.WriteLine(data.Schema.Count);
+                        dataPath = args[0];
 
-                    public class Row
-                    {
-                        [Microsoft.ML.Data.LoadColumn(0)] public float Value { get; set; }
-                    }
-                    """,
-                TestState = { OutputKind = OutputKind.ConsoleApplication },
-            };
-            TestReferences.Configure(test.TestState, withMlNet: true);
-            test.ExpectedDiagnostics.Add(Relative(0, "MLModels/model.zip", "Model.Load"));
-            await test.RunAsync();
+                        public class Row
+                        {
+                            [Microsoft.ML.Data.LoadColumn(0)] public float Value { get; set; }
+                        }
+                        """,
+                    TestState = { OutputKind = OutputKind.ConsoleApplication },
+                };
+                mlNet.AddTo(test.TestState);
+                test.ExpectedDiagnostics.Add(Relative(0, "MLModels/model.zip", "Model.Load"));
+                await test.RunAsync();
+            });
         }
 
         [Fact]

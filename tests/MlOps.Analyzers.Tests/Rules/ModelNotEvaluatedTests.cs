@@ -56,11 +56,73 @@ namespace MlOps.Analyzers.Tests.Rules
             await Verify.VerifyAsync(source);
         }
 
+        /// <summary>Microsoft.ML.OnnxConverter is in every reference set (0.23.1 with ML.NET 5, 0.24.0 with ML.NET 6).</summary>
         [Fact]
-        public async Task ExportedToOnnx_IsReported()
+        public async Task ExportedToOnnx_EveryOverload_IsReported()
         {
             var source = Usings + /* lang=c#-test */ """
-                namespace Microsoft.ML
+                class Trainer
+                {
+                    void Export(MLContext ml, IDataView data, Stream output)
+                    {
+                        var model = ml.Regression.Trainers.Sdca().Fit(data);
+                        ml.Model.ConvertToOnnx({|#0:model|}, data, output);
+                    }
+
+                    void ExportColumns(MLContext ml, IDataView data, Stream output)
+                    {
+                        var model = ml.Transforms.Concatenate("Features", "A").Append(ml.BinaryClassification.Trainers.FastTree()).Fit(data);
+                        ml.Model.ConvertToOnnx({|#1:model|}, data, output, "Score", "PredictedLabel");
+                    }
+
+                    void ExportOpSet(MLContext ml, IDataView data, Stream output)
+                    {
+                        var model = ml.Regression.Trainers.LightGbm().Fit(data);
+                        OnnxExportExtensions.ConvertToOnnx(ml.Model, {|#2:model|}, data, 12, output);
+                    }
+                }
+                """;
+            await Verify.VerifyAsync(
+                source,
+                Verify.Diagnostic(RuleIdentifiers.ModelNotEvaluated).WithLocation(0).WithArguments("model", "exported to ONNX", "Trainer"),
+                Verify.Diagnostic(RuleIdentifiers.ModelNotEvaluated).WithLocation(1).WithArguments("model", "exported to ONNX", "Trainer"),
+                Verify.Diagnostic(RuleIdentifiers.ModelNotEvaluated).WithLocation(2).WithArguments("model", "exported to ONNX", "Trainer"));
+        }
+
+        [Fact]
+        public async Task ExportedToOnnx_AfterEvaluation_OrATransformsOnlyModel_IsSilent()
+        {
+            var source = Usings + /* lang=c#-test */ """
+                class Trainer
+                {
+                    void Export(MLContext ml, IDataView data, Stream output)
+                    {
+                        var split = ml.Data.TrainTestSplit(data, seed: 1);
+                        var model = ml.Regression.Trainers.Sdca().Fit(split.TrainSet);
+                        var metrics = ml.Regression.Evaluate(model.Transform(split.TestSet));
+                        ml.Model.ConvertToOnnx(model, split.TrainSet, output);
+                    }
+
+                    void ExportFeaturizer(MLContext ml, IDataView data, Stream output)
+                    {
+                        var featurizer = ml.Transforms.Concatenate("Features", "A").Fit(data);
+                        ml.Model.ConvertToOnnx(featurizer, data, output);
+                    }
+                }
+                """;
+            await Verify.VerifyAsync(source);
+        }
+
+        /// <summary>
+        /// Without Microsoft.ML.OnnxConverter, a <c>ConvertToOnnx</c> of the same shape is a method of another type:
+        /// it may evaluate the model, so the rule stays silent (as for any helper). The export is matched by the
+        /// converter's metadata name, never by a simple type name.
+        /// </summary>
+        [Fact]
+        public async Task LookAlikeConvertToOnnx_WithoutTheConverter_IsNotAnExport()
+        {
+            var source = Usings + /* lang=c#-test */ """
+                namespace Company.Export
                 {
                     public static class OnnxExportExtensions
                     {
@@ -73,7 +135,36 @@ namespace MlOps.Analyzers.Tests.Rules
                     void Train(MLContext ml, IDataView data, Stream output)
                     {
                         var model = ml.Regression.Trainers.Sdca().Fit(data);
-                        ml.Model.ConvertToOnnx({|MLOPS201:model|}, data, output);
+                        Company.Export.OnnxExportExtensions.ConvertToOnnx(ml.Model, model, data, output);
+                    }
+                }
+                """;
+            await TestReferences.ForEachMlNetAsync(async mlNet =>
+            {
+                var test = new Verify.Test { TestCode = source };
+                mlNet.Without("Microsoft.ML.OnnxConverter").AddTo(test.TestState);
+                await test.RunAsync(System.Threading.CancellationToken.None);
+            });
+        }
+
+        [Fact]
+        public async Task LookAlikeInAnotherNamespace_BesideTheRealConverter_IsNotAnExport()
+        {
+            var source = Usings + /* lang=c#-test */ """
+                namespace Company.Export
+                {
+                    public static class OnnxExportExtensions
+                    {
+                        public static void ConvertToOnnx(this ModelOperationsCatalog catalog, ITransformer transform, IDataView inputData, Stream stream) { }
+                    }
+                }
+
+                class Trainer
+                {
+                    void Train(MLContext ml, IDataView data, Stream output)
+                    {
+                        var model = ml.Regression.Trainers.Sdca().Fit(data);
+                        Company.Export.OnnxExportExtensions.ConvertToOnnx(ml.Model, model, data, output);
                     }
                 }
                 """;
@@ -213,6 +304,8 @@ namespace MlOps.Analyzers.Tests.Rules
         [InlineData("return model")]
         [InlineData("var m2 = ml.Regression.Trainers.Sdca().Fit(); return m2;")]
         [InlineData("_field = ml.Regression.Trainers.Sdca().Fit(data)")]
+        [InlineData("ml.Model.ConvertToOnnx(model, ")]
+        [InlineData("ml.Model.ConvertToOnnx(, data, null);")]
         public async Task HalfTypedCode_DoesNotThrow(string statement)
         {
             var source = Usings + "class T { ITransformer M(MLContext ml, IDataView data) { var model = ml.Regression.Trainers.Sdca().Fit(data); " + statement + " } }";

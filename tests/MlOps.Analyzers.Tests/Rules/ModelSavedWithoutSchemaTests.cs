@@ -142,6 +142,29 @@ namespace MlOps.Analyzers.Tests.Rules
             await Verify.VerifyAnalyzerAsync(source);
         }
 
+        /// <summary>
+        /// An ONNX export always carries its input schema: ConvertToOnnx takes the input data (not a schema) and
+        /// writes the graph's inputs from its columns; with null data it throws at the export, not later.
+        /// </summary>
+        [Fact]
+        public async Task ConvertToOnnx_IsNeverReported_EvenWithNullData()
+        {
+            var source = Usings + /* lang=c#-test */ """
+                class Trainer
+                {
+                    void Export(MLContext ml, IDataView data, Stream output)
+                    {
+                        var model = ml.Transforms.Concatenate("Features", "A").Fit(data);
+                        ml.Model.ConvertToOnnx(model, data, output);
+                        ml.Model.ConvertToOnnx(model, null, output);
+                        ml.Model.ConvertToOnnx(model, default(IDataView), 12, output);
+                        ml.Model.Save(model, {|MLOPS303:null|}, output);
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source);
+        }
+
         [Fact]
         public async Task WithoutMlNet_NothingIsReported()
         {

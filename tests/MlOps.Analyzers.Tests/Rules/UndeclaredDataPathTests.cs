@@ -61,22 +61,25 @@ namespace MlOps.Analyzers.Tests.Rules
 
         private static async Task VerifyAsync(string source, string? fixedSource, bool sdk, bool generated, params DiagnosticResult[] expected)
         {
-            var test = new Fix.Test { TestCode = source, FixedCode = fixedSource ?? source };
-            TestReferences.Configure(test.TestState, withMlNet: true);
-            if (generated)
+            await TestReferences.ForEachMlNetAsync(async mlNet =>
             {
-                test.TestState.Sources.Add(("/obj/MlDatasets.g.cs", Generated));
-                test.FixedState.Sources.Add(("/obj/MlDatasets.g.cs", Generated));
-            }
+                var test = new Fix.Test { TestCode = source, FixedCode = fixedSource ?? source };
+                mlNet.AddTo(test.TestState);
+                if (generated)
+                {
+                    test.TestState.Sources.Add(("/obj/MlDatasets.g.cs", Generated));
+                    test.FixedState.Sources.Add(("/obj/MlDatasets.g.cs", Generated));
+                }
 
-            if (sdk)
-            {
-                test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig", UsingSdk));
-                test.FixedState.AnalyzerConfigFiles.Add(("/.globalconfig", UsingSdk));
-            }
+                if (sdk)
+                {
+                    test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig", UsingSdk));
+                    test.FixedState.AnalyzerConfigFiles.Add(("/.globalconfig", UsingSdk));
+                }
 
-            test.ExpectedDiagnostics.AddRange(expected);
-            await test.RunAsync(CancellationToken.None);
+                test.ExpectedDiagnostics.AddRange(expected);
+                await test.RunAsync(CancellationToken.None);
+            });
         }
 
         [Fact]

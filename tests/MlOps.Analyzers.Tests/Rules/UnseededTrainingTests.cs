@@ -418,13 +418,16 @@ namespace MlOps.Analyzers.Tests.Rules
 
                 static object Train(MLContext ml) => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy();
                 """;
-            var result = await AnalyzerRunner.RunAsync(
-                (await AnalyzerRunner.CompileAsync(new[] { source })).WithOptions(new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(Microsoft.CodeAnalysis.OutputKind.ConsoleApplication)),
-                System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new UnseededTrainingAnalyzer()));
-            Assert.Empty(result.Exceptions);
-            var diagnostic = Assert.Single(result.Diagnostics);
-            Assert.Equal(RuleIdentifiers.UnseededTraining, diagnostic.Id);
-            Assert.Contains("'mlContext'", diagnostic.GetMessage());
+            await TestReferences.ForEachMlNetAsync(async mlNet =>
+            {
+                var result = await AnalyzerRunner.RunAsync(
+                    (await AnalyzerRunner.CompileAsync(new[] { source }, mlNet)).WithOptions(new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(Microsoft.CodeAnalysis.OutputKind.ConsoleApplication)),
+                    System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new UnseededTrainingAnalyzer()));
+                Assert.Empty(result.Exceptions);
+                var diagnostic = Assert.Single(result.Diagnostics);
+                Assert.Equal(RuleIdentifiers.UnseededTraining, diagnostic.Id);
+                Assert.Contains("'mlContext'", diagnostic.GetMessage());
+            });
         }
 
         [Fact]
@@ -527,15 +530,18 @@ namespace MlOps.Analyzers.Tests.Rules
                     object M() => Shared.Context{{i}}.Regression.Trainers.Sdca();
                 }
                 """).ToArray();
-            for (var run = 0; run < 3; run++)
+            await TestReferences.ForEachMlNetAsync(async mlNet =>
             {
-                var compilation = await AnalyzerRunner.CompileAsync(sources);
-                var result = await AnalyzerRunner.RunAsync(
-                    compilation,
-                    System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new UnseededTrainingAnalyzer()));
-                Assert.Empty(result.Exceptions);
-                Assert.Equal(6, result.Diagnostics.Length);
-            }
+                for (var run = 0; run < 3; run++)
+                {
+                    var compilation = await AnalyzerRunner.CompileAsync(sources, mlNet);
+                    var result = await AnalyzerRunner.RunAsync(
+                        compilation,
+                        System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new UnseededTrainingAnalyzer()));
+                    Assert.Empty(result.Exceptions);
+                    Assert.Equal(6, result.Diagnostics.Length);
+                }
+            });
         }
     }
 }

@@ -37,6 +37,8 @@ namespace MlOps.EndToEnd.Tests.Sdk
             var digests = ids.Select(id =>
             {
                 using var record = sample.ReadRecord(id);
+                // The record names the ML.NET the project restored (the sample's, e.g. 6.0.0), not one the SDK assumes.
+                Assert.Equal(SampleModelProject.MlNetVersion, record.RootElement.GetProperty("packages").GetProperty("Microsoft.ML").GetString());
                 var model = record.RootElement.GetProperty("models").EnumerateArray().Single();
                 Assert.Equal("model.zip", model.GetProperty("path").GetString());
                 return (Digest: model.GetProperty("contentDigest").GetString()!, Sha256: model.GetProperty("sha256").GetString()!);
@@ -57,6 +59,11 @@ namespace MlOps.EndToEnd.Tests.Sdk
             var first = sample.PackagePath;
             var newest = sample.RunIds().Last();
             Assert.Equal($"{SampleModelProject.PackageId}.1.0.0-run.{newest}.nupkg", Path.GetFileName(first));
+            using (var zip = ZipFile.OpenRead(first))
+            using (var manifest = JsonDocument.Parse(zip.GetEntry("mlmodel.json")!.Open()))
+            {
+                Assert.Equal(SampleModelProject.MlNetVersion, manifest.RootElement.GetProperty("mlnetVersion").GetString());
+            }
 
             // The whole project, runs included, copied to another folder, and packed there a little later.
             using var elsewhere = new TempDirectory("mlops-sdk-e2e-copy-");
@@ -119,7 +126,7 @@ namespace MlOps.EndToEnd.Tests.Sdk
                     <EnableNETAnalyzers>false</EnableNETAnalyzers>
                   </PropertyGroup>
                   <ItemGroup>
-                    <PackageReference Include="Microsoft.ML" Version="5.0.1" />
+                    <PackageReference Include="Microsoft.ML" Version="{SampleModelProject.MlNetVersion}" />
                     <PackageReference Include="{SampleModelProject.PackageId}" Version="{version}" />
                   </ItemGroup>
                 </Project>

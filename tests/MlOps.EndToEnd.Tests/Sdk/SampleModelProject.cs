@@ -43,7 +43,7 @@ namespace MlOps.EndToEnd.Tests.Sdk
                     <MlParameter Include="MaximumNumberOfIterations" Value="20" />
                     <MlParameter Include="ApiToken" Value="$(E2E_API_TOKEN)" Secret="true" />
                     <PackageReference Include="MlOps.Tracking" Version="{SdkProject.Version}" />
-                    <PackageReference Include="Microsoft.ML" Version="5.0.1" />
+                    <PackageReference Include="Microsoft.ML" Version="{MlNetVersion}" />
                   </ItemGroup>
                 </Project>
                 """);
@@ -59,6 +59,11 @@ namespace MlOps.EndToEnd.Tests.Sdk
             Training = Project.BuildWith(Environment, "SentimentAnalysis.csproj", "-t:MlTrain", "-p:MlVerifyReproducible=true");
             Pack = Project.BuildWith(Environment, "SentimentAnalysis.csproj", "-t:MlPack", "-p:MlPackageOutputPath=out1/");
         }
+
+        /// <summary>The ML.NET the repository's sample trains with: Microsoft.ML's version in Directory.Packages.props.</summary>
+        public static string MlNetVersion { get; } = Regex.Match(
+            File.ReadAllText(Path.Combine(LocalFeed.RepositoryRoot, "Directory.Packages.props")),
+            "<PackageVersion Include=\"Microsoft.ML\" Version=\"([^\"]+)\"").Groups[1].Value;
 
         /// <summary>The build's environment: the secret parameter's value, and a secret nobody declared.</summary>
         public static IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>
