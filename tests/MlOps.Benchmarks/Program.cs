@@ -17,12 +17,14 @@ using MlOps.Benchmarks;
 //   MlOps.Benchmarks pack [--sizes 10,100] [--rounds 5] [--no-build] [--no-recorded-digest]
 //                                            MlPack and MlVerifyPackage in process against zip of the same files,
 //                                            and dotnet build -t:MlPack (the whole build, MSBuild's fixed cost included)
+//   MlOps.Benchmarks mlcheck [--files 10000] [--rounds 7]
+//                                            MlCheck's git index read and the whole check task against git ls-files
 //   MlOps.Benchmarks smoke                    one tiny iteration of each; non-zero exit on any problem
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.Error.WriteLine("usage: MlOps.Benchmarks generate|analyzers|build|all|hash|noop|pack|smoke [options] (see docs/performance.md)");
+    Console.Error.WriteLine("usage: MlOps.Benchmarks generate|analyzers|build|all|hash|noop|pack|mlcheck|smoke [options] (see docs/performance.md)");
     return 2;
 }
 
@@ -122,6 +124,22 @@ try
             var results = SdkBenchmark.Pack(options.Ints("sizes", new[] { 10, 100 }), rounds, warmUp: true, build: !options.Flag("no-build"), Log, problems, recordDigest: !options.Flag("no-recorded-digest"));
             report.Append(Report.Pack(results, rounds, problems));
             report.AppendLine().AppendLine($"Load average at the end: {Load()}");
+            Console.WriteLine(report);
+            return problems.Count == 0 ? 0 : 1;
+        }
+
+        case "mlcheck":
+        {
+            var problems = new List<string>();
+            var report = new StringBuilder();
+            report.Append(Report.Machine(Load()));
+            report.Append(SdkBenchmark.MlCheck(options.Int("files", 10000), options.Int("rounds", 7), Log, problems));
+            report.AppendLine().AppendLine($"Load average at the end: {Load()}");
+            foreach (var problem in problems)
+            {
+                report.AppendLine("problem: " + problem);
+            }
+
             Console.WriteLine(report);
             return problems.Count == 0 ? 0 : 1;
         }

@@ -95,8 +95,9 @@ namespace MlOps.Build.Tasks.Checks
                 {
                     result = check.Run(context);
                 }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is InvalidOperationException || e is TimeoutException || e is System.ComponentModel.Win32Exception)
+                catch (Exception e) when (!(e is OutOfMemoryException))
                 {
+                    // A check that cannot read its facts (git timing out, a file vanishing) says so in its row; the others still run.
                     result = CheckResult.NotApplicable("could not run: " + e.Message);
                 }
 
