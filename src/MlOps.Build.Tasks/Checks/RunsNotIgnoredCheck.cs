@@ -40,7 +40,9 @@ namespace MlOps.Build.Tasks.Checks
             {
                 return CheckResult.Fail(
                     $"{display} is not ignored by git: run records and models would be committed",
-                    $"add '{folder}' (or 'runs/' for every project) to .gitignore",
+                    string.Equals(System.IO.Path.GetFileName(relative), "runs", StringComparison.Ordinal)
+                        ? $"add '{folder}' (or 'runs/' for every project) to .gitignore"
+                        : $"add '{folder}' to .gitignore",
                     context.ProjectFile,
                     tracked);
             }

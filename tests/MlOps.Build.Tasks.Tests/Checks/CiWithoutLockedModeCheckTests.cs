@@ -48,6 +48,27 @@ namespace MlOps.Build.Tasks.Tests.Checks
         }
 
         [Fact]
+        public void FollowsTheWorkflowsEnvironment_ToTheProjectItBuilds()
+        {
+            using var fixture = new CheckFixture();
+            fixture.Write("samples/Other/Other.csproj", "<Project />");
+            fixture.Write(".github/workflows/gate.yml", """
+                env:
+                  PROJECT: samples/Other/Other.csproj
+                  TRAINER: Trainer/Trainer.csproj
+                jobs:
+                  gate:
+                    steps:
+                      - run: dotnet build "$PROJECT" -p:ContinuousIntegrationBuild=true
+                      - run: dotnet build ${{ env.TRAINER }} -p:ContinuousIntegrationBuild=true
+                """);
+            fixture.Commit();
+            var result = CheckAssert.Fails(check, fixture.Context());
+            Assert.Equal(new[] { ".github/workflows/gate.yml:8 builds without MlOpsAnalysisLevel=strict" }, result.Details);
+            Assert.StartsWith("1 of 1 CI command(s)", result.Summary);
+        }
+
+        [Fact]
         public void Fails_WhenABuildOfTheProjectMissesTheLevel_NamingTheLine()
         {
             using var fixture = new CheckFixture();
