@@ -4,7 +4,7 @@ using Microsoft.Build.Utilities;
 
 namespace MlOps.Build.Tasks
 {
-    /// <summary>The MLOPS5xx codes the SDK's tasks report; each has a page under docs/rules/.</summary>
+    /// <summary>The MLOPS5xx and MLOPS69x codes the SDK's tasks report (the MLOPS60x project checks are the classes of Checks/); each has a page under docs/rules/.</summary>
     public static class ErrorCodes
     {
         /// <summary>Locked mode: the data differs from the lock file.</summary>
@@ -49,6 +49,9 @@ namespace MlOps.Build.Tasks
         /// <summary>A project consuming a model package: the model file is not the one packed (reported by the package's own targets).</summary>
         public const string ConsumedModelAltered = "MLOPS514";
 
+        /// <summary>MlCheck: an MlCheckRule item, MlCheckLargeFileSizeMB or a report file is invalid.</summary>
+        public const string InvalidCheckSetting = "MLOPS690";
+
         /// <summary>Same base as the analyzers' help links: docs/rules/&lt;ID&gt;.md of the repository.</summary>
         public const string HelpLinkBase = "https://github.com/mlops-analyzers/mlops-analyzers/blob/main/docs/rules/";
 
@@ -58,7 +61,7 @@ namespace MlOps.Build.Tasks
         {
             LockMismatch, DatasetMissing, LockUnreadable, PathEscapesRoot, FileChangedWhileHashing,
             TrainingFailed, RunRecordUnreadable, CannotStartRun, InvalidParameter,
-            CannotPack, PackageVerificationFailed, UnsafeArchive, NotReproducible, ConsumedModelAltered,
+            CannotPack, PackageVerificationFailed, UnsafeArchive, NotReproducible, ConsumedModelAltered, InvalidCheckSetting,
         };
 
         /// <summary>The codes reported as warnings; all others are errors.</summary>

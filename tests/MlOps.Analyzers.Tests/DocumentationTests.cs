@@ -47,6 +47,27 @@ namespace MlOps.Analyzers.Tests
             Assert.Contains($"dotnet_diagnostic.{id}.severity", text);
         }
 
+        /// <summary>
+        /// docs/rules/ holds one page per analyzer rule (1xx-4xx) and per SDK code (5xx build tasks, 6xx project
+        /// checks, checked by tests/MlOps.Build.Tasks.Tests): no page of an analyzer ID without its rule, no other range.
+        /// </summary>
+        [Fact]
+        public void EveryRulePage_IsAnAnalyzerRule_OrAnSdkCode()
+        {
+            var ids = AllDescriptors().Select(d => d.Id).ToHashSet();
+            var pages = Directory.GetFiles(RepositoryFiles.PathOf("docs", "rules"), "*.md").Select(Path.GetFileNameWithoutExtension).ToList();
+            foreach (var page in pages)
+            {
+                Assert.Matches(@"^MLOPS[1-6]\d\d$", page);
+                if (page![5] <= '4')
+                {
+                    Assert.True(ids.Contains(page), $"docs/rules/{page}.md has no analyzer rule");
+                }
+            }
+
+            Assert.Contains(pages, p => p!.StartsWith("MLOPS6", StringComparison.Ordinal));
+        }
+
         [Fact]
         public void CategoryMatchesTheIdRange()
         {

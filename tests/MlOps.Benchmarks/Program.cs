@@ -20,12 +20,14 @@ using MlOps.Benchmarks;
 //   MlOps.Benchmarks json [--files 10000] [--rounds 9] [--reps 5]
 //                                            the lock's JSON written and read by the tasks (System.Text.Json) against
 //                                            the hand-written JSON they had before
+//   MlOps.Benchmarks mlcheck [--files 10000] [--rounds 7]
+//                                            MlCheck's git index read and the whole check task against git ls-files
 //   MlOps.Benchmarks smoke                    one tiny iteration of each; non-zero exit on any problem
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.Error.WriteLine("usage: MlOps.Benchmarks generate|analyzers|build|all|hash|noop|pack|json|smoke [options] (see docs/performance.md)");
+    Console.Error.WriteLine("usage: MlOps.Benchmarks generate|analyzers|build|all|hash|noop|pack|json|mlcheck|smoke [options] (see docs/performance.md)");
     return 2;
 }
 
@@ -135,6 +137,22 @@ try
             int rounds = options.Int("rounds", 9), repetitions = options.Int("reps", 5);
             var result = JsonBenchmark.Run(options.Int("files", 10000), rounds, repetitions, problems);
             Console.WriteLine(Report.Machine(Load()) + JsonBenchmark.Report(result, rounds, repetitions, problems) + $"\nLoad average at the end: {Load()}");
+            return problems.Count == 0 ? 0 : 1;
+        }
+
+        case "mlcheck":
+        {
+            var problems = new List<string>();
+            var report = new StringBuilder();
+            report.Append(Report.Machine(Load()));
+            report.Append(SdkBenchmark.MlCheck(options.Int("files", 10000), options.Int("rounds", 7), Log, problems));
+            report.AppendLine().AppendLine($"Load average at the end: {Load()}");
+            foreach (var problem in problems)
+            {
+                report.AppendLine("problem: " + problem);
+            }
+
+            Console.WriteLine(report);
             return problems.Count == 0 ? 0 : 1;
         }
 
