@@ -77,6 +77,7 @@ namespace MlOps.Analyze
             var resolver = new PackageResolver(message => stderr.WriteLine("mlops-analyze: " + message)) { AllowRestore = !options.NoRestore };
             var projects = new List<string>();
             var notebooks = new List<string>();
+            var named = new HashSet<string>(StringComparer.Ordinal);
             var looseFiles = new List<string>();
             foreach (var input in options.Inputs)
             {
@@ -96,6 +97,7 @@ namespace MlOps.Analyze
                 {
                     case ".ipynb" or ".dib":
                         notebooks.Add(Path.GetFullPath(input));
+                        named.Add(Path.GetFullPath(input));
                         break;
                     case ".cs" or ".csx":
                         looseFiles.Add(Path.GetFullPath(input));
@@ -119,7 +121,7 @@ namespace MlOps.Analyze
 
             foreach (var notebook in notebooks.Distinct(StringComparer.Ordinal))
             {
-                await NotebookAnalysis.AnalyzeAsync(notebook, Display(notebook), options, resolver, report, cancellationToken).ConfigureAwait(false);
+                await NotebookAnalysis.AnalyzeAsync(notebook, Display(notebook), named.Contains(notebook), options, resolver, report, cancellationToken).ConfigureAwait(false);
             }
 
             if (looseFiles.Count > 0)

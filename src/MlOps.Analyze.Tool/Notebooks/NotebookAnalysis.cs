@@ -26,7 +26,8 @@ namespace MlOps.Analyze.Notebooks
 
         private static readonly string KernelUsingsSource = string.Concat(KernelUsings.Select(u => $"global using global::{u};\n"));
 
-        public static async Task AnalyzeAsync(string path, string displayPath, ToolOptions options, PackageResolver resolver, Report report, CancellationToken cancellationToken)
+        /// <param name="named">The path was named on the command line (not found in a folder): a notebook without C# is then bad input.</param>
+        public static async Task AnalyzeAsync(string path, string displayPath, bool named, ToolOptions options, PackageResolver resolver, Report report, CancellationToken cancellationToken)
         {
             Notebook notebook;
             try
@@ -48,7 +49,7 @@ namespace MlOps.Analyze.Notebooks
             if (script.CSharpCells.Count == 0)
             {
                 var kernels = notebook.Cells.Where(c => c.Lines.Count > 0 && c.Kernel != "markdown" && c.Kernel != "raw").Select(c => c.Kernel).Distinct().ToList();
-                report.Messages.Add(new ToolMessage("error", displayPath, kernels.Count == 0
+                report.Messages.Add(new ToolMessage(named ? "error" : "note", displayPath, kernels.Count == 0
                     ? "the notebook has no code cells: nothing to analyse"
                     : $"the notebook has no C# cells (its code is {string.Join(", ", kernels.Select(k => k.Length == 0 ? "of an unknown language" : k))}): mlops-analyze reads C# only"));
                 return;
@@ -95,7 +96,8 @@ namespace MlOps.Analyze.Notebooks
                 }
             }
 
-            foreach (var group in result.CompilerErrors.Select(e => (Error: e, Origin: Origin(script, path, e))).Where(e => e.Origin is not null).GroupBy(e => e.Origin!.Value.Cell))
+            // CS0201: a cell's last expression, which the kernel displays, is not a statement of a program; not an error in a notebook.
+            foreach (var group in result.CompilerErrors.Where(e => e.Id != "CS0201").Select(e => (Error: e, Origin: Origin(script, path, e))).Where(e => e.Origin is not null).GroupBy(e => e.Origin!.Value.Cell))
             {
                 var (error, origin) = group.First();
                 var more = group.Count() > 1 ? $" (and {group.Count() - 1} more)" : "";

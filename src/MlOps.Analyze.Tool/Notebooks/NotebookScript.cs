@@ -30,6 +30,9 @@ namespace MlOps.Analyze.Notebooks
         public const string StatementPlaceholder = "//mlops-statement";
         public const string TypePlaceholder = "//mlops-type";
 
+        /// <summary>Ends a cell's last expression, which the kernel displays and a program needs a semicolon after.</summary>
+        public const string AddedSemicolon = ";//mlops-semicolon";
+
         /// <summary>What .NET Interactive's C# kernel defines for every submission and notebooks call.</summary>
         private const string KernelHelpers = "static object display(object value, params string[] mimeTypes) => value;";
 
@@ -139,6 +142,12 @@ namespace MlOps.Analyze.Notebooks
                     continue;
                 }
 
+                var last = lines.FindLastIndex(l => l.Trim().Length > 0 && !l.StartsWith(HiddenPrefix, StringComparison.Ordinal));
+                if (last >= 0 && NeedsSemicolon(lines[last]))
+                {
+                    lines[last] += AddedSemicolon;
+                }
+
                 script.CSharpCells.Add(cell);
                 body.Add(MarkerPrefix + cell.Number);
                 bodyOrigins.Add(null);
@@ -181,6 +190,22 @@ namespace MlOps.Analyze.Notebooks
             script.Origins.Add(null);
             script.Origins.AddRange(bodyOrigins);
             return script;
+        }
+
+        /// <summary>
+        /// A cell may end with an expression and no semicolon (the kernel displays its value); as a statement of a
+        /// program it needs one. Lines that end a block, continue on the next line or carry a comment are left alone.
+        /// </summary>
+        private static bool NeedsSemicolon(string line)
+        {
+            var trimmed = line.TrimEnd();
+            if (trimmed.Contains("//", StringComparison.Ordinal) || trimmed.TrimStart().StartsWith("#", StringComparison.Ordinal) || trimmed.EndsWith("*/", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            var end = trimmed[trimmed.Length - 1];
+            return end is not (';' or '{' or '}' or ',' or '(' or '[' or '=' or '>' or '+' or '-' or '*' or '/' or '.' or '&' or '|' or '?' or ':');
         }
 
         /// <summary>The cell line that a position (0-based line and column) of a tree (0 statements, 1 types) stands for.</summary>
@@ -279,7 +304,8 @@ namespace MlOps.Analyze.Notebooks
 
                     inPlaceholder = false;
                     var hidden = line.IndexOf(HiddenPrefix, StringComparison.Ordinal);
-                    merged.Add(hidden >= 0 && line.Substring(0, hidden).Trim().Length == 0 ? line.Substring(hidden + HiddenPrefix.Length) : line);
+                    var restored = hidden >= 0 && line.Substring(0, hidden).Trim().Length == 0 ? line.Substring(hidden + HiddenPrefix.Length) : line;
+                    merged.Add(restored.EndsWith(AddedSemicolon, StringComparison.Ordinal) ? restored.Substring(0, restored.Length - AddedSemicolon.Length) : restored);
                 }
 
                 if (typeRuns.Count > 0)

@@ -77,6 +77,13 @@ namespace MlOps.Analyze.References
                 }
 
                 var version = FindVersion(id, range, exact);
+                if (version is null && exact && requestedBy.Length == 0 && FindVersion(id, "", exact: false) is { } nearest)
+                {
+                    // A pinned version that is gone (old previews) analysed against the newest one present beats none.
+                    problems.Add($"package {id} {range} is not in the NuGet package folder ({PackagesFolder}) and could not be restored: analysed against {id} {nearest}, the newest version there");
+                    version = nearest;
+                }
+
                 if (version is null)
                 {
                     var what = range.Length == 0 ? id : $"{id} {range}";
