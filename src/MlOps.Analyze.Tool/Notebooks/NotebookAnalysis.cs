@@ -96,8 +96,9 @@ namespace MlOps.Analyze.Notebooks
                 }
             }
 
-            // CS0201: a cell's last expression, which the kernel displays, is not a statement of a program; not an error in a notebook.
-            foreach (var group in result.CompilerErrors.Where(e => e.Id != "CS0201").Select(e => (Error: e, Origin: Origin(script, path, e))).Where(e => e.Origin is not null).GroupBy(e => e.Origin!.Value.Cell))
+            // CS0201: a cell's last expression, which the kernel displays, is not a statement of a program; CS0260: a class
+            // Program of the cells meets the one top-level statements declare. Neither is an error in a notebook.
+            foreach (var group in result.CompilerErrors.Where(e => e.Id != "CS0201" && !(e.Id == "CS0260" && e.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("'Program'", StringComparison.Ordinal))).Select(e => (Error: e, Origin: Origin(script, path, e))).Where(e => e.Origin is not null).GroupBy(e => e.Origin!.Value.Cell))
             {
                 var (error, origin) = group.First();
                 var more = group.Count() > 1 ? $" (and {group.Count() - 1} more)" : "";
