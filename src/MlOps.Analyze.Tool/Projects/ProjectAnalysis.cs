@@ -115,6 +115,8 @@ namespace MlOps.Analyze.Projects
                 // CoreCompile is incremental; a missing output makes it run (as in design-time builds).
                 "-p:NonExistentFile=__mlops_analyze_nonexistent__",
                 "-getItem:CscCommandLineArgs",
+                // Referenced projects build for real: the switches above are for this project's compile only.
+                "-p:CustomAfterMicrosoftCommonTargets=" + ReferencesBuildNormally.Value,
             };
             if (framework is not null)
             {
@@ -147,6 +149,30 @@ namespace MlOps.Analyze.Projects
                 return null;
             }
         }
+
+        private const string UndefineTargets = """
+            <Project>
+              <!-- mlops-analyze: global properties flow to project references; these must not, or references compile nothing. -->
+              <Target Name="MlOpsAnalyzeBuildReferencesNormally" BeforeTargets="AssignProjectConfiguration;ResolveProjectReferences">
+                <ItemGroup>
+                  <ProjectReference Update="@(ProjectReference)"
+                                    UndefineProperties="%(ProjectReference.UndefineProperties);SkipCompilerExecution;ProvideCommandLineArgs;NonExistentFile;CustomAfterMicrosoftCommonTargets" />
+                </ItemGroup>
+              </Target>
+            </Project>
+            """;
+
+        private static readonly Lazy<string> ReferencesBuildNormally = new(() =>
+        {
+            var path = Path.Combine(Path.GetTempPath(), "mlops-analyze", "MlOpsAnalyze.References.targets");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            if (!File.Exists(path) || File.ReadAllText(path) != UndefineTargets)
+            {
+                Notebooks.NotebookWriter.WriteAtomically(path, Encoding.UTF8.GetBytes(UndefineTargets));
+            }
+
+            return path;
+        });
 
         private static string? Property(string projectPath, string name)
         {
