@@ -70,5 +70,33 @@ namespace MlOps.Analyze.Tool.Tests
             using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(notebook));
             Assert.Equal(2, json.RootElement.GetProperty("cells").GetArrayLength());
         }
+
+        [Fact]
+        public async Task AVariableDeclaredAgainInALaterCell_IsAnalysed_AndFixedWithItsDeclarationKept()
+        {
+            var folder = ToolRunner.TempFolder();
+            var notebook = Path.Combine(folder, "Again.ipynb");
+            File.WriteAllText(notebook, Notebooks.Ipynb(
+                ("csharp", new[] { "#r \"nuget: Microsoft.ML, 5.0.1\"", "using Microsoft.ML;" }),
+                ("csharp", new[] { "var ml = new MLContext(seed: 1);", "IDataView data = ml.Data.LoadFromEnumerable(new[] { new { Label = 1f } });" }),
+                ("csharp", new[] { "// The kernel lets a later cell declare ml again.", "var ml = new MLContext();", "var model = ml.Regression.Trainers.Sdca().Fit(data);", "model" })));
+            var before = File.ReadAllLines(notebook);
+
+            var result = await ToolRunner.RunAsync(notebook, "--format", "json");
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.True(!result.Errors.Contains("does not compile", StringComparison.Ordinal), result.Errors);
+            Assert.Contains("MLOPS101 cell 3:2:10", result.Findings());
+
+            var fixedResult = await ToolRunner.RunAsync(notebook, "--fix", "--format", "json");
+
+            Assert.True(fixedResult.ExitCode == 0, fixedResult.ToString());
+            var after = File.ReadAllLines(notebook);
+            var changed = Enumerable.Range(0, before.Length).Where(i => before[i] != after[i]).ToList();
+            Assert.Equal(before.Length, after.Length);
+            var line = Assert.Single(changed);
+            Assert.Equal("\"var ml = new MLContext(seed: 0);\\n\",", after[line].Trim());
+            Assert.Equal(before[line].Replace("MLContext()", "MLContext(seed: 0)", StringComparison.Ordinal), after[line]);
+        }
     }
 }

@@ -30,6 +30,11 @@ namespace MlOps.Analyze.Notebooks
         public const string StatementPlaceholder = "//mlops-statement";
         public const string TypePlaceholder = "//mlops-type";
 
+        /// <summary>Follows a later cell's declaration turned into an assignment: the column and the type to put back.</summary>
+        public const string RedeclarationPrefix = "//mlops-var:";
+
+        private static readonly Regex Redeclaration = new(Regex.Escape(RedeclarationPrefix) + @"(?<column>\d+):(?<type>.*)$", RegexOptions.CultureInvariant);
+
         /// <summary>Ends a cell's last expression, which the kernel displays and a program needs a semicolon after.</summary>
         public const string AddedSemicolon = ";//mlops-semicolon";
 
@@ -174,6 +179,36 @@ namespace MlOps.Analyze.Notebooks
                 }
             }
 
+            // A variable declared again in a later cell is a new variable to the kernel and an error (CS0128) in one
+            // program: the later declaration becomes an assignment, its type blanked (same columns), and is restored on --fix.
+            var declared = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var global in parsed.GetCompilationUnitRoot().Members.OfType<GlobalStatementSyntax>())
+            {
+                if (global.Statement is not LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0, IsConst: false } local
+                    || local.Declaration.Variables.Count != 1 || local.Modifiers.Count > 0)
+                {
+                    continue;
+                }
+
+                var name = local.Declaration.Variables[0].Identifier.ValueText;
+                if (declared.Add(name) || local.Declaration.Variables[0].Initializer is null)
+                {
+                    continue;
+                }
+
+                var type = parsedText.Lines.GetLinePositionSpan(local.Declaration.Type.Span);
+                if (type.Start.Line != type.End.Line || typeLines.Contains(type.Start.Line) || body[type.Start.Line - 1].Contains(RedeclarationPrefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var index = type.Start.Line - 1;
+                var typeText = local.Declaration.Type.ToString();
+                var line = body[index];
+                body[index] = line.Substring(0, type.Start.Character) + new string(' ', typeText.Length) + line.Substring(type.End.Character)
+                    + RedeclarationPrefix + type.Start.Character + ":" + typeText;
+            }
+
             var statements = new StringBuilder(KernelHelpers).Append('\n');
             var types = new StringBuilder(header.ToString().TrimEnd()).Append('\n');
             for (var i = 0; i < body.Count; i++)
@@ -305,6 +340,20 @@ namespace MlOps.Analyze.Notebooks
                     inPlaceholder = false;
                     var hidden = line.IndexOf(HiddenPrefix, StringComparison.Ordinal);
                     var restored = hidden >= 0 && line.Substring(0, hidden).Trim().Length == 0 ? line.Substring(hidden + HiddenPrefix.Length) : line;
+                    var redeclared = Redeclaration.Match(restored);
+                    if (redeclared.Success)
+                    {
+                        restored = restored.Substring(0, redeclared.Index);
+                        var column = int.Parse(redeclared.Groups["column"].Value, System.Globalization.CultureInfo.InvariantCulture);
+                        var type = redeclared.Groups["type"].Value;
+                        if (column + type.Length > restored.Length || restored.Substring(column, type.Length).Trim().Length > 0)
+                        {
+                            return null;
+                        }
+
+                        restored = restored.Substring(0, column) + type + restored.Substring(column + type.Length);
+                    }
+
                     merged.Add(restored.EndsWith(AddedSemicolon, StringComparison.Ordinal) ? restored.Substring(0, restored.Length - AddedSemicolon.Length) : restored);
                 }
 
