@@ -82,7 +82,13 @@ namespace MlOps.Analyze
                         options.Format = format;
                         break;
                     case "-o" or "--output":
-                        options.Output = Value() ?? throw new ArgumentException("--output needs a file");
+                        var output = Value();
+                        if (string.IsNullOrWhiteSpace(output))
+                        {
+                            return "--output needs a file";
+                        }
+
+                        options.Output = output;
                         break;
                     case "--analysis-level" or "--level":
                         var level = Value()?.Trim().ToLowerInvariant();

@@ -92,9 +92,10 @@ namespace MlOps.Analyze.Tool.Tests
         [InlineData("--format", "xml")]
         [InlineData("--analysis-level", "paranoid")]
         [InlineData("--bogus")]
+        [InlineData("--output")]
         public async Task BadOptions_ExitCodeTwo_WithTheReason(params string[] args)
         {
-            var result = await ToolRunner.RunAsync(args.Append(ToolRunner.Fixture("HousePrices.ipynb")).ToArray());
+            var result = await ToolRunner.RunAsync(new[] { ToolRunner.Fixture("HousePrices.ipynb") }.Concat(args).ToArray());
 
             Assert.True(result.ExitCode == 2, result.ToString());
             Assert.StartsWith("mlops-analyze: error: ", result.Errors, StringComparison.Ordinal);

@@ -39,7 +39,7 @@ namespace MlOps.Analyze.Tool.Tests
             {
                 var output = new StringWriter();
                 var errors = new StringWriter();
-                var exitCode = await Program.RunAsync(args.Append("--no-restore").ToArray(), output, errors, CancellationToken.None);
+                var exitCode = await Program.RunAsync(new[] { "--no-restore" }.Concat(args).ToArray(), output, errors, CancellationToken.None);
                 return new Result(exitCode, output.ToString(), errors.ToString());
             }
             finally

@@ -49,9 +49,6 @@ namespace MlOps.Analyze.Output
             _ => "info",
         };
 
-        public static string Location(string path, int? cell, int? cellLine, int line, int column) =>
-            cell is null ? $"{path}({line},{column})" : $"{path}[cell {cell}]:{cellLine}";
-
         /// <summary>MSBuild's canonical format; a notebook's finding reads <c>notebook.ipynb[cell 4]:12:5: warning MLOPS101: ...</c>.</summary>
         public void WriteText(TextWriter writer)
         {
