@@ -98,5 +98,19 @@ namespace MlOps.Analyze.Tool.Tests
             Assert.Equal("\"var ml = new MLContext(seed: 0);\\n\",", after[line].Trim());
             Assert.Equal(before[line].Replace("MLContext()", "MLContext(seed: 0)", StringComparison.Ordinal), after[line]);
         }
+
+        [Fact]
+        public async Task Fix_LooseCsFile_IsWrittenBack()
+        {
+            var folder = ToolRunner.TempFolder();
+            var file = Path.Combine(folder, "Train.cs");
+            File.WriteAllText(file, "using Microsoft.ML;\n\nvar ml = new MLContext();\nvar model = ml.Regression.Trainers.Sdca().Fit(ml.Data.LoadFromEnumerable(new[] { new { Label = 1f } }));\n");
+
+            var result = await ToolRunner.RunAsync(file, "--fix", "--format", "json", "--package", "Microsoft.ML,5.0.1");
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal("var ml = new MLContext(seed: 0);", File.ReadAllLines(file)[2]);
+            Assert.DoesNotContain(result.Findings(), f => f.StartsWith("MLOPS101", StringComparison.Ordinal));
+        }
     }
 }
