@@ -375,6 +375,34 @@ namespace MlOps.Analyzers.Pipelines
         public static IEnumerable<PipelineValue> FitsOf(PipelineValue transformer) =>
             transformer.Alternatives().Where(a => a.Kind == PipelineValueKind.Fitted);
 
+        /// <summary>
+        /// The trainer that learns from the features: for <c>OneVersusAll(binaryEstimator)</c> and
+        /// <c>PairwiseCoupling(binaryEstimator)</c>, which train their binary trainer once per class (or pair), that
+        /// binary trainer when it is one known estimator (null when it cannot be seen); else the trainer itself.
+        /// </summary>
+        public PipelineValue? LearningTrainer(PipelineValue trainer)
+        {
+            if (trainer.Operation is not IInvocationOperation { TargetMethod.Name: "OneVersusAll" or "PairwiseCoupling" } wrapper
+                || !IsMlNetMethod(wrapper.TargetMethod))
+            {
+                return trainer;
+            }
+
+            var inner = Resolve(wrapper.GetArgument("binaryEstimator")?.Value);
+            return IsTrainer(inner) ? inner : null;
+        }
+
+        /// <summary>
+        /// True when <paramref name="data"/> may come from where the model cannot look: a call into another assembly
+        /// (a helper library's <c>LoadDataset(ml)</c>) other than ML.NET itself. Rules that need to know whether data
+        /// was normalized or cached stay silent on it.
+        /// </summary>
+        public static bool MayBeForeign(PipelineValue data) =>
+            data.Alternatives().Any(a => a.Kind == PipelineValueKind.Unknown
+                && a.Operation?.WithoutConversions() is IInvocationOperation { TargetMethod: { } method }
+                && !IsMlNetMethod(method)
+                && !method.OriginalDefinition.Locations.Any(l => l.IsInSource));
+
         /// <summary>True when <paramref name="estimator"/> is a trainer (implements <c>ITrainerEstimator&lt;,&gt;</c>).</summary>
         public bool IsTrainer(PipelineValue estimator) =>
             estimator.Kind == PipelineValueKind.Estimator && TrainerInterface(estimator.Type) is not null;
@@ -591,6 +619,9 @@ namespace MlOps.Analyzers.Pipelines
                     return Make(PipelineValueKind.Transformed, invocation, Resolve(receiver), Resolve(firstData));
                 case "Append" when receiver is not null && Implements(returnType, Types.IEstimator) && firstData is not null:
                     return Chain(invocation, Resolve(receiver), Resolve(firstData));
+                case "WithOnFitDelegate" when receiver is not null && Implements(receiver.Type, Types.IEstimator):
+                    // The same estimator, with a callback on the transformer it fits: it still normalizes, trains, ...
+                    return Resolve(receiver);
                 case "AppendCacheCheckpoint" when receiver is not null && Implements(returnType, Types.IEstimator):
                     return Chain(invocation, Resolve(receiver), new PipelineValue(PipelineValueKind.CacheCheckpoint, invocation, ImmutableArray<PipelineValue>.Empty));
                 case "TrainTestSplit" or "CrossValidationSplit" when SymbolEqualityComparer.Default.Equals(method.ContainingType, Types.DataOperationsCatalog):
