@@ -118,8 +118,13 @@ namespace MlOps.Analyzers.Rules
             return ReferenceEquals(learner.Operation, reported) || name is null ? name ?? inner : name + "(" + inner + ")";
         }
 
+        /// <summary>
+        /// <c>Normalize*</c> (<c>NormalizingEstimator</c>), and <c>NormalizeLpNorm</c> / <c>NormalizeGlobalContrast</c>,
+        /// which scale each row: the author asked for normalized features, the rule does not argue the kind.
+        /// </summary>
         private static bool IsNormalizer(PipelineModel model, PipelineValue estimator) =>
-            MlNetTypes.InheritsFrom(estimator.Type, model.Types.NormalizingEstimator);
+            MlNetTypes.InheritsFrom(estimator.Type, model.Types.NormalizingEstimator)
+            || MlNetTypes.InheritsFrom(estimator.Type, model.Types.LpNormNormalizingEstimatorBase);
 
         /// <summary>The data was made by a fitted pipeline that normalizes (or by one the rule cannot see).</summary>
         private static bool DataIsNormalized(PipelineModel model, PipelineValue? data)
@@ -175,6 +180,15 @@ namespace MlOps.Analyzers.Rules
             if (MlNetTypes.InheritsFrom(producer.Type, model.Types.TextFeaturizingEstimator))
             {
                 return true;
+            }
+
+            if (producer.Operation is IInvocationOperation { TargetMethod.Name: "CopyColumns" } copy
+                && PipelineModel.ConstantString(copy, "inputColumnName") is { } copied
+                && copied != features)
+            {
+                // CopyColumns("Features", "TextFeatures"): the copy is what FeaturizeText made.
+                var before = upstream.RemoveRange(upstream.IndexOf(producer), upstream.Length - upstream.IndexOf(producer));
+                return ComesOnlyFromText(model, before, copied);
             }
 
             if (producer.Operation is not IInvocationOperation { TargetMethod.Name: "Concatenate" } concatenate

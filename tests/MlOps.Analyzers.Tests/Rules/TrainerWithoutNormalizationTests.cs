@@ -132,6 +132,31 @@ namespace MlOps.Analyzers.Tests.Rules
         }
 
         [Fact]
+        public async Task CopyOfTextFeatures_AndLpNormNormalizers_AreSilent_ButACopyOfRawColumnsIsNot()
+        {
+            // Both shapes are in dotnet/machinelearning-samples (spam detection; credit-card fraud detection).
+            var source = Usings + /* lang=c#-test */ """
+                using Microsoft.ML.Trainers;
+
+                class Trainer
+                {
+                    void Train(MLContext ml, IDataView data)
+                    {
+                        ml.Transforms.Text.FeaturizeText("TextFeatures", "Message").Append(ml.Transforms.CopyColumns("Features", "TextFeatures"))
+                            .Append(ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.AveragedPerceptron())).Fit(data);
+
+                        ml.Transforms.Concatenate("Features", "A", "B").Append(ml.Transforms.NormalizeLpNorm("Normalized", "Features"))
+                            .Append(ml.AnomalyDetection.Trainers.RandomizedPca(new RandomizedPcaTrainer.Options { FeatureColumnName = "Normalized" })).Fit(data);
+
+                        ml.Transforms.Concatenate("Raw", "A", "B").Append(ml.Transforms.CopyColumns("Features", "Raw"))
+                            .Append({|MLOPS403:ml.Regression.Trainers.Sdca()|}).Fit(data);
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
         public async Task NormalizerOnOneBranch_OrUnknownUpstream_IsSilent()
         {
             var source = Usings + /* lang=c#-test */ """
