@@ -569,6 +569,9 @@ namespace MlOps.Analyzers.Pipelines
                 case IFieldReferenceOperation { Instance: { } chainInstance, Field.Name: "LastTransformer" } last
                     when MlNetTypes.InheritsFrom(last.Field.ContainingType, Types.TransformerChain):
                     return Resolve(chainInstance);
+                case IFieldReferenceOperation { Instance: ILocalReferenceOperation loopVariable, Field: { ContainingType.IsTupleType: true } tupleField }
+                    when Implements(tupleField.Type, Types.IEstimator) && EstimatorArrayElements(loopVariable.Local) is { } tuples:
+                    return Choice(operation, tuples.Select(t => ResolveTupleElement(t, TupleIndex(tupleField))).ToList());
                 case IFieldReferenceOperation field:
                     return ResolveMember(field.Field, field.Instance);
                 case IPropertyReferenceOperation property:
@@ -807,11 +810,75 @@ namespace MlOps.Analyzers.Pipelines
             }
         }
 
-        /// <summary>The loop variable of <c>foreach (var fold in CrossValidationSplit(...))</c> is a split; other elements are unknown.</summary>
+        /// <summary>
+        /// The loop variable of <c>foreach (var fold in CrossValidationSplit(...))</c> is a split; of
+        /// <c>foreach (var trainer in new[] { sdca, lbfgs })</c> (estimators written in an array, directly or in a local
+        /// written once) each of them; other elements are unknown.
+        /// </summary>
         private PipelineValue ResolveElement(IOperation collection)
         {
             var value = Resolve(collection);
-            return value.Kind == PipelineValueKind.Split ? value : Unknown(collection);
+            if (value.Kind == PipelineValueKind.Split)
+            {
+                return value;
+            }
+
+            return ArrayElements(collection) is { } elements && elements.All(e => Implements(e.Type, Types.IEstimator))
+                ? Choice(collection, elements.Select(Resolve).ToList())
+                : Unknown(collection);
+        }
+
+        /// <summary>
+        /// The elements of the array a <c>foreach</c> variable runs over, when they are tuples
+        /// (<c>(string name, IEstimator&lt;ITransformer&gt; value)[] learners = { ("SDCA", ...), ... }</c>); else null.
+        /// </summary>
+        private IReadOnlyList<IOperation>? EstimatorArrayElements(ILocalSymbol loopVariable)
+        {
+            if (!_writes.TryGetValue(loopVariable, out var writes) || writes.Count != 1 || writes[0].Index != ForEachElement)
+            {
+                return null;
+            }
+
+            var elements = ArrayElements(writes[0].Value);
+            return elements is not null && elements.All(e => e.WithoutConversions() is ITupleOperation) ? elements : null;
+        }
+
+        /// <summary>The elements written in an array creation, directly or through a local written once; else null.</summary>
+        private IReadOnlyList<IOperation>? ArrayElements(IOperation collection)
+        {
+            var value = Strip(collection);
+            if (value is ILocalReferenceOperation local)
+            {
+                if (!_writes.TryGetValue(local.Local, out var writes) || writes.Count != 1 || writes[0].Index != WholeValue)
+                {
+                    return null;
+                }
+
+                value = Strip(writes[0].Value);
+            }
+
+            if (value is IArrayCreationOperation { Initializer: { ElementValues: { Length: > 0 } elements } })
+            {
+                return elements.Select(e => (IOperation)e).ToList();
+            }
+
+            return null;
+        }
+
+        private static int TupleIndex(IFieldSymbol field)
+        {
+            var elements = field.ContainingType.TupleElements;
+            for (var i = 0; i < elements.Length; i++)
+            {
+                if (SymbolEqualityComparer.Default.Equals(elements[i], field)
+                    || SymbolEqualityComparer.Default.Equals(elements[i], field.CorrespondingTupleField)
+                    || elements[i].Name == field.Name)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
         }
 
         private PipelineValue ResolveTupleElement(IOperation value, int index)
@@ -819,7 +886,7 @@ namespace MlOps.Analyzers.Pipelines
             value = Strip(value);
             switch (value)
             {
-                case ITupleOperation tuple when index < tuple.Elements.Length:
+                case ITupleOperation tuple when index >= 0 && index < tuple.Elements.Length:
                     return Resolve(tuple.Elements[index]);
                 case IInvocationOperation { TargetMethod: { } method } invocation
                     when _returns.TryGetValue(method.OriginalDefinition, out var returned) && IsOwnMethod(method.OriginalDefinition):

@@ -157,6 +157,45 @@ namespace MlOps.Analyzers.Tests.Rules
         }
 
         [Fact]
+        public async Task TrainersComparedInALoopOverAnArray_AreEachChecked()
+        {
+            // The shape of dotnet/machinelearning-samples' bike-sharing regression: named learners in an array of tuples.
+            var source = Usings + /* lang=c#-test */ """
+                class Trainer
+                {
+                    void Compare(MLContext ml, IDataView data)
+                    {
+                        var prep = ml.Transforms.Concatenate("Features", "Hour", "Humidity").AppendCacheCheckpoint(ml);
+                        (string name, IEstimator<ITransformer> value)[] learners =
+                        {
+                            ("FastTree", ml.Regression.Trainers.FastTree()),
+                            ("Poisson", {|MLOPS403:ml.Regression.Trainers.LbfgsPoissonRegression()|}),
+                            ("SDCA", {|MLOPS403:ml.Regression.Trainers.Sdca()|}),
+                        };
+                        foreach (var learner in learners)
+                        {
+                            prep.Append(learner.value).Fit(data);
+                        }
+
+                        var plain = new IEstimator<ITransformer>[] { {|MLOPS403:ml.Regression.Trainers.OnlineGradientDescent()|}, ml.Regression.Trainers.FastForest() };
+                        foreach (var trainer in plain)
+                        {
+                            prep.Append(trainer).Fit(data);
+                        }
+
+                        // Normalized before the loop: silent.
+                        var normalized = prep.Append(ml.Transforms.NormalizeMinMax("Features"));
+                        foreach (var trainer in new IEstimator<ITransformer>[] { ml.Regression.Trainers.Sdca(labelColumnName: "Other") })
+                        {
+                            normalized.Append(trainer).Fit(data);
+                        }
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
         public async Task NormalizerOnOneBranch_OrUnknownUpstream_IsSilent()
         {
             var source = Usings + /* lang=c#-test */ """
