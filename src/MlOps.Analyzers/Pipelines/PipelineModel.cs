@@ -26,7 +26,10 @@ namespace MlOps.Analyzers.Pipelines
     /// ternaries and <c>??</c> become choices; <c>var (a, b) = (x, y)</c> and tuples returned by helpers are
     /// taken apart element by element; a field or auto-property of the type is every value written to it in
     /// the type; a parameter is every argument given to it by calls inside the type (opaque when there are
-    /// none); a call to a method of the type is every value it returns. Anything else (calls into other
+    /// none); a call to a method of the type is every value it returns; <c>estimator.WithOnFitDelegate(...)</c> is the
+    /// estimator; the variable of a <c>foreach</c> over an array of estimators (or of tuples holding them) written in
+    /// the type is each of them. Trainer options objects and wrapped binary trainers are read by
+    /// <see cref="TrainerOptions"/> and <see cref="LearningTrainer"/>. Anything else (calls into other
     /// types, collection elements, awaits) is <see cref="PipelineValueKind.Unknown"/>, and rules treat
     /// unknown as "could be anything" in the direction that keeps them silent.
     /// </para>
