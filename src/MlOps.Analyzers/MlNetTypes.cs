@@ -41,6 +41,7 @@ namespace MlOps.Analyzers
             CalibratedModelParametersBase = compilation.GetTypeByMetadataName("Microsoft.ML.Calibrators.CalibratedModelParametersBase");
             CalibratorEstimatorBase = compilation.GetTypeByMetadataName("Microsoft.ML.Calibrators.CalibratorEstimatorBase`1");
             NormalizingEstimator = compilation.GetTypeByMetadataName("Microsoft.ML.Transforms.NormalizingEstimator");
+            LpNormNormalizingEstimatorBase = compilation.GetTypeByMetadataName("Microsoft.ML.Transforms.LpNormNormalizingEstimatorBase");
             ValueToKeyMappingEstimator = compilation.GetTypeByMetadataName("Microsoft.ML.Transforms.ValueToKeyMappingEstimator");
             TextFeaturizingEstimator = compilation.GetTypeByMetadataName("Microsoft.ML.Transforms.Text.TextFeaturizingEstimator");
             MulticlassClassificationTrainers = compilation.GetTypeByMetadataName("Microsoft.ML.MulticlassClassificationCatalog+MulticlassClassificationTrainers");
@@ -95,6 +96,7 @@ namespace MlOps.Analyzers
         public INamedTypeSymbol? CalibratedModelParametersBase { get; }
         public INamedTypeSymbol? CalibratorEstimatorBase { get; }
         public INamedTypeSymbol? NormalizingEstimator { get; }
+        public INamedTypeSymbol? LpNormNormalizingEstimatorBase { get; }
         public INamedTypeSymbol? ValueToKeyMappingEstimator { get; }
         public INamedTypeSymbol? TextFeaturizingEstimator { get; }
 

@@ -6,19 +6,31 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using MlOps.Analyzers;
 
-// Usage: MlOps.Corpus <folder> [--quiet]
+// Usage: MlOps.Corpus <folder> [--quiet] [--labels <file.tsv>]
 // Each *.csproj below <folder> is compiled from the .cs files in its folder (files of nested projects
 // excluded) against the .NET and ASP.NET Core reference packs of this SDK and ML.NET 5; every analyzer
 // runs; findings and analyzer exceptions are printed. Types from packages the corpus uses but this tool
 // does not reference stay unresolved, as in half-typed code: the analyzers must cope.
+// With --labels, every finding and every labelled call site is compared with the hand-made labels (see
+// labels/README.md): per rule, true, false and missed findings, precision and recall; any finding without a
+// label, and any labelled site whose outcome differs from the one recorded, fails the run.
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: MlOps.Corpus <folder> [--quiet]");
+    Console.Error.WriteLine("usage: MlOps.Corpus <folder> [--quiet] [--labels <file.tsv>]");
     return 2;
 }
 
 var root = Path.GetFullPath(args[0]);
 var quiet = args.Contains("--quiet");
+var labelsIndex = Array.IndexOf(args, "--labels");
+if (labelsIndex >= 0 && labelsIndex + 1 >= args.Length)
+{
+    Console.Error.WriteLine("--labels needs the path of a labels file (tests/MlOps.Corpus/labels/*.tsv)");
+    return 2;
+}
+
+var labels = labelsIndex >= 0 ? MlOps.Corpus.Labels.Read(args[labelsIndex + 1]) : null;
+var findings = new List<MlOps.Corpus.Finding>();
 var references = LoadReferences();
 var analyzers = typeof(RuleIdentifiers).Assembly.GetTypes()
     .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
@@ -84,9 +96,15 @@ foreach (var project in projects)
         }
 
         perRule[diagnostic.Id] = perRule.GetValueOrDefault(diagnostic.Id) + 1;
+        var lineSpan = diagnostic.Location.GetLineSpan();
+        findings.Add(new MlOps.Corpus.Finding(
+            Path.GetRelativePath(root, lineSpan.Path).Replace(Path.DirectorySeparatorChar, '/'),
+            lineSpan.StartLinePosition.Line + 1,
+            diagnostic.Id,
+            diagnostic.GetMessage()));
         if (!quiet)
         {
-            var span = diagnostic.Location.GetLineSpan();
+            var span = lineSpan;
             Console.WriteLine($"{Path.GetRelativePath(root, span.Path)}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}): {diagnostic.Id}: {diagnostic.GetMessage()}");
         }
     }
@@ -106,7 +124,8 @@ foreach (var pair in perRule)
 }
 
 Console.WriteLine($"analyzer exceptions (AD0001): {exceptions}");
-return exceptions == 0 ? 0 : 1;
+var labelsChanged = labels is not null && !MlOps.Corpus.Labels.Compare(labels, findings, Console.Out);
+return exceptions == 0 && !labelsChanged ? 0 : 1;
 
 static bool IsUnder(string file, string folder) =>
     file.Contains(Path.DirectorySeparatorChar + folder + Path.DirectorySeparatorChar, StringComparison.OrdinalIgnoreCase);

@@ -26,7 +26,10 @@ namespace MlOps.Analyzers.Pipelines
     /// ternaries and <c>??</c> become choices; <c>var (a, b) = (x, y)</c> and tuples returned by helpers are
     /// taken apart element by element; a field or auto-property of the type is every value written to it in
     /// the type; a parameter is every argument given to it by calls inside the type (opaque when there are
-    /// none); a call to a method of the type is every value it returns. Anything else (calls into other
+    /// none); a call to a method of the type is every value it returns; <c>estimator.WithOnFitDelegate(...)</c> is the
+    /// estimator; the variable of a <c>foreach</c> over an array of estimators (or of tuples holding them) written in
+    /// the type is each of them. Trainer options objects and wrapped binary trainers are read by
+    /// <see cref="TrainerOptions"/> and <see cref="LearningTrainer"/>. Anything else (calls into other
     /// types, collection elements, awaits) is <see cref="PipelineValueKind.Unknown"/>, and rules treat
     /// unknown as "could be anything" in the direction that keeps them silent.
     /// </para>
@@ -375,6 +378,34 @@ namespace MlOps.Analyzers.Pipelines
         public static IEnumerable<PipelineValue> FitsOf(PipelineValue transformer) =>
             transformer.Alternatives().Where(a => a.Kind == PipelineValueKind.Fitted);
 
+        /// <summary>
+        /// The trainer that learns from the features: for <c>OneVersusAll(binaryEstimator)</c> and
+        /// <c>PairwiseCoupling(binaryEstimator)</c>, which train their binary trainer once per class (or pair), that
+        /// binary trainer when it is one known estimator (null when it cannot be seen); else the trainer itself.
+        /// </summary>
+        public PipelineValue? LearningTrainer(PipelineValue trainer)
+        {
+            if (trainer.Operation is not IInvocationOperation { TargetMethod.Name: "OneVersusAll" or "PairwiseCoupling" } wrapper
+                || !IsMlNetMethod(wrapper.TargetMethod))
+            {
+                return trainer;
+            }
+
+            var inner = Resolve(wrapper.GetArgument("binaryEstimator")?.Value);
+            return IsTrainer(inner) ? inner : null;
+        }
+
+        /// <summary>
+        /// True when <paramref name="data"/> may come from where the model cannot look: a call into another assembly
+        /// (a helper library's <c>LoadDataset(ml)</c>) other than ML.NET itself. Rules that need to know whether data
+        /// was normalized or cached stay silent on it.
+        /// </summary>
+        public static bool MayBeForeign(PipelineValue data) =>
+            data.Alternatives().Any(a => a.Kind == PipelineValueKind.Unknown
+                && a.Operation?.WithoutConversions() is IInvocationOperation { TargetMethod: { } method }
+                && !IsMlNetMethod(method)
+                && !method.OriginalDefinition.Locations.Any(l => l.IsInSource));
+
         /// <summary>True when <paramref name="estimator"/> is a trainer (implements <c>ITrainerEstimator&lt;,&gt;</c>).</summary>
         public bool IsTrainer(PipelineValue estimator) =>
             estimator.Kind == PipelineValueKind.Estimator && TrainerInterface(estimator.Type) is not null;
@@ -541,6 +572,9 @@ namespace MlOps.Analyzers.Pipelines
                 case IFieldReferenceOperation { Instance: { } chainInstance, Field.Name: "LastTransformer" } last
                     when MlNetTypes.InheritsFrom(last.Field.ContainingType, Types.TransformerChain):
                     return Resolve(chainInstance);
+                case IFieldReferenceOperation { Instance: ILocalReferenceOperation loopVariable, Field: { ContainingType.IsTupleType: true } tupleField }
+                    when Implements(tupleField.Type, Types.IEstimator) && EstimatorArrayElements(loopVariable.Local) is { } tuples:
+                    return Choice(operation, tuples.Select(t => ResolveTupleElement(t, TupleIndex(tupleField))).ToList());
                 case IFieldReferenceOperation field:
                     return ResolveMember(field.Field, field.Instance);
                 case IPropertyReferenceOperation property:
@@ -591,6 +625,9 @@ namespace MlOps.Analyzers.Pipelines
                     return Make(PipelineValueKind.Transformed, invocation, Resolve(receiver), Resolve(firstData));
                 case "Append" when receiver is not null && Implements(returnType, Types.IEstimator) && firstData is not null:
                     return Chain(invocation, Resolve(receiver), Resolve(firstData));
+                case "WithOnFitDelegate" when receiver is not null && Implements(receiver.Type, Types.IEstimator):
+                    // The same estimator, with a callback on the transformer it fits: it still normalizes, trains, ...
+                    return Resolve(receiver);
                 case "AppendCacheCheckpoint" when receiver is not null && Implements(returnType, Types.IEstimator):
                     return Chain(invocation, Resolve(receiver), new PipelineValue(PipelineValueKind.CacheCheckpoint, invocation, ImmutableArray<PipelineValue>.Empty));
                 case "TrainTestSplit" or "CrossValidationSplit" when SymbolEqualityComparer.Default.Equals(method.ContainingType, Types.DataOperationsCatalog):
@@ -776,11 +813,75 @@ namespace MlOps.Analyzers.Pipelines
             }
         }
 
-        /// <summary>The loop variable of <c>foreach (var fold in CrossValidationSplit(...))</c> is a split; other elements are unknown.</summary>
+        /// <summary>
+        /// The loop variable of <c>foreach (var fold in CrossValidationSplit(...))</c> is a split; of
+        /// <c>foreach (var trainer in new[] { sdca, lbfgs })</c> (estimators written in an array, directly or in a local
+        /// written once) each of them; other elements are unknown.
+        /// </summary>
         private PipelineValue ResolveElement(IOperation collection)
         {
             var value = Resolve(collection);
-            return value.Kind == PipelineValueKind.Split ? value : Unknown(collection);
+            if (value.Kind == PipelineValueKind.Split)
+            {
+                return value;
+            }
+
+            return ArrayElements(collection) is { } elements && elements.All(e => Implements(e.Type, Types.IEstimator))
+                ? Choice(collection, elements.Select(Resolve).ToList())
+                : Unknown(collection);
+        }
+
+        /// <summary>
+        /// The elements of the array a <c>foreach</c> variable runs over, when they are tuples
+        /// (<c>(string name, IEstimator&lt;ITransformer&gt; value)[] learners = { ("SDCA", ...), ... }</c>); else null.
+        /// </summary>
+        private IReadOnlyList<IOperation>? EstimatorArrayElements(ILocalSymbol loopVariable)
+        {
+            if (!_writes.TryGetValue(loopVariable, out var writes) || writes.Count != 1 || writes[0].Index != ForEachElement)
+            {
+                return null;
+            }
+
+            var elements = ArrayElements(writes[0].Value);
+            return elements is not null && elements.All(e => e.WithoutConversions() is ITupleOperation) ? elements : null;
+        }
+
+        /// <summary>The elements written in an array creation, directly or through a local written once; else null.</summary>
+        private IReadOnlyList<IOperation>? ArrayElements(IOperation collection)
+        {
+            var value = Strip(collection);
+            if (value is ILocalReferenceOperation local)
+            {
+                if (!_writes.TryGetValue(local.Local, out var writes) || writes.Count != 1 || writes[0].Index != WholeValue)
+                {
+                    return null;
+                }
+
+                value = Strip(writes[0].Value);
+            }
+
+            if (value is IArrayCreationOperation { Initializer: { ElementValues: { Length: > 0 } elements } })
+            {
+                return elements.Select(e => (IOperation)e).ToList();
+            }
+
+            return null;
+        }
+
+        private static int TupleIndex(IFieldSymbol field)
+        {
+            var elements = field.ContainingType.TupleElements;
+            for (var i = 0; i < elements.Length; i++)
+            {
+                if (SymbolEqualityComparer.Default.Equals(elements[i], field)
+                    || SymbolEqualityComparer.Default.Equals(elements[i], field.CorrespondingTupleField)
+                    || elements[i].Name == field.Name)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
         }
 
         private PipelineValue ResolveTupleElement(IOperation value, int index)
@@ -788,7 +889,7 @@ namespace MlOps.Analyzers.Pipelines
             value = Strip(value);
             switch (value)
             {
-                case ITupleOperation tuple when index < tuple.Elements.Length:
+                case ITupleOperation tuple when index >= 0 && index < tuple.Elements.Length:
                     return Resolve(tuple.Elements[index]);
                 case IInvocationOperation { TargetMethod: { } method } invocation
                     when _returns.TryGetValue(method.OriginalDefinition, out var returned) && IsOwnMethod(method.OriginalDefinition):

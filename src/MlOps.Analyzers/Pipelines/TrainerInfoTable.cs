@@ -9,7 +9,7 @@ namespace MlOps.Analyzers.Pipelines
     /// in ML.NET's sources for the Mkl components: OLS declares <c>caching: false</c>; symbolic SGD keeps the defaults,
     /// so it wants both). Trees, LightGBM, GAM, naive Bayes,
     /// factorization machines, matrix factorization and the meta trainers (one-versus-all, pairwise coupling,
-    /// whose needs are their binary trainer's) are absent on purpose.
+    /// whose needs are their binary trainer's: see <c>PipelineModel.LearningTrainer</c>) are absent on purpose.
     /// </summary>
     internal static class TrainerInfoTable
     {

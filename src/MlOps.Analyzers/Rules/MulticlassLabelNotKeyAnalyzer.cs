@@ -109,29 +109,16 @@ namespace MlOps.Analyzers.Rules
 
         /// <summary>
         /// The trainer's label column: its constant <c>labelColumnName</c> ("Label" by default), or the
-        /// <c>LabelColumnName</c> of an options object created in the call ("Label" when not set); else null.
+        /// <c>LabelColumnName</c> of its options object ("Label" when not set; see <see cref="TrainerOptions"/>); else null.
         /// </summary>
         internal static string? LabelColumn(IInvocationOperation call)
         {
-            if (call.GetArgument("labelColumnName") is not null)
+            if (call.GetArgument("labelColumnName") is null && TrainerOptions.Find(call) is null)
             {
-                return PipelineModel.ConstantString(call, "labelColumnName");
+                return "Label";
             }
 
-            if (call.GetArgument("options")?.Value.WithoutConversions() is not IObjectCreationOperation { Arguments.Length: 0 } options)
-            {
-                return null;
-            }
-
-            foreach (var initializer in options.Initializer?.Initializers ?? ImmutableArray<IOperation>.Empty)
-            {
-                if (initializer is ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Member.Name: "LabelColumnName" } } assignment)
-                {
-                    return assignment.Value.WithoutConversions().ConstantValue is { HasValue: true, Value: string name } ? name : null;
-                }
-            }
-
-            return "Label";
+            return TrainerOptions.Column(call, "labelColumnName", "LabelColumnName");
         }
 
         /// <summary>What the label column is, where the rule can tell that it is not a key.</summary>

@@ -155,12 +155,13 @@ namespace MlOps.Analyzers.Rules
         /// </summary>
         private static string? GroupColumn(PipelineModel model, PipelineValue trainer, ImmutableArray<PipelineValue> path)
         {
-            if (trainer.Operation is not IInvocationOperation call || call.GetArgument("rowGroupColumnName") is null)
+            if (trainer.Operation is not IInvocationOperation call
+                || call.GetArgument("rowGroupColumnName") is null && TrainerOptions.Find(call) is null)
             {
                 return null;
             }
 
-            var group = PipelineModel.ConstantString(call, "rowGroupColumnName");
+            var group = TrainerOptions.Column(call, "rowGroupColumnName", "RowGroupColumnName");
             if (group is null)
             {
                 return null;

@@ -48,8 +48,14 @@ namespace MlOps.Analyzers.Rules
             foreach (var fitted in model.FittedTrainers())
             {
                 var trainer = fitted.Trainer;
-                if (trainer.Operation is not { } trainerCall || !TrainerInfoTable.WantsCaching(trainer.Type))
+                var learner = model.LearningTrainer(trainer);
+                if (trainer.Operation is not { } trainerCall || learner is null || !TrainerInfoTable.WantsCaching(learner.Type))
                 {
+                    if (trainer.Operation is { } call && learner is null)
+                    {
+                        cleared.Add(call);
+                    }
+
                     continue;
                 }
 
@@ -61,7 +67,7 @@ namespace MlOps.Analyzers.Rules
                     continue;
                 }
 
-                candidates[trainerCall] = (trainer, loader);
+                candidates[trainerCall] = (learner, loader);
             }
 
             foreach (var pair in candidates.Where(c => !cleared.Contains(c.Key)).OrderBy(c => c.Key.Syntax.SpanStart))
@@ -69,7 +75,7 @@ namespace MlOps.Analyzers.Rules
                 context.ReportDiagnostic(Diagnostic.Create(
                     Rule,
                     pair.Key.Syntax.GetLocation(),
-                    (pair.Key as IInvocationOperation)?.TargetMethod.Name ?? pair.Value.Trainer.Type?.Name,
+                    TrainerWithoutNormalizationAnalyzer.TrainerName(pair.Key, pair.Value.Trainer),
                     pair.Value.Loader));
             }
         }

@@ -51,15 +51,23 @@ namespace MlOps.Analyzers.Rules
             foreach (var fitted in model.FittedTrainers())
             {
                 var trainer = fitted.Trainer;
-                if (trainer.Operation is not { } trainerCall || !TrainerInfoTable.NeedsNormalization(trainer.Type))
+                var learner = model.LearningTrainer(trainer);
+                if (trainer.Operation is not { } trainerCall || learner?.Operation is not { } learnerCall || !TrainerInfoTable.NeedsNormalization(learner.Type))
                 {
+                    if (trainer.Operation is { } call && learner is null)
+                    {
+                        // A wrapper whose binary trainer cannot be seen: it may need normalization elsewhere in the type too.
+                        cleared.Add(call);
+                    }
+
                     continue;
                 }
 
-                var features = FeatureColumn(trainerCall);
+                var features = FeatureColumn(learnerCall);
                 if (features is null
                     || fitted.Upstream.Any(p => p.Kind is not (PipelineValueKind.Estimator or PipelineValueKind.CacheCheckpoint) || IsNormalizer(model, p))
                     || DataIsNormalized(model, fitted.Data)
+                    || fitted.Data is { } data && PipelineModel.MayBeForeign(data)
                     || ComesOnlyFromText(model, fitted.Upstream, features))
                 {
                     // One way to build the pipeline normalizes (or cannot be seen): the trainer is not reported.
@@ -67,7 +75,7 @@ namespace MlOps.Analyzers.Rules
                     continue;
                 }
 
-                candidates[trainerCall] = (trainer, features);
+                candidates[trainerCall] = (learner, features);
             }
 
             foreach (var pair in candidates.Where(c => !cleared.Contains(c.Key)).OrderBy(c => c.Key.Syntax.SpanStart))
@@ -77,12 +85,15 @@ namespace MlOps.Analyzers.Rules
                     Rule,
                     pair.Key.Syntax.GetLocation(),
                     properties,
-                    (pair.Key as IInvocationOperation)?.TargetMethod.Name ?? pair.Value.Trainer.Type?.Name,
+                    TrainerName(pair.Key, pair.Value.Trainer),
                     pair.Value.Features));
             }
         }
 
-        /// <summary>The trainer's feature column: its constant <c>featureColumnName</c> ("Features" by default); null when not a constant or set through options.</summary>
+        /// <summary>
+        /// The trainer's feature column: its constant <c>featureColumnName</c> ("Features" by default), or the
+        /// <c>FeatureColumnName</c> of its options object (see <see cref="TrainerOptions"/>); null when unknown.
+        /// </summary>
         internal static string? FeatureColumn(IOperation trainerCall)
         {
             if (trainerCall is not IInvocationOperation invocation)
@@ -90,16 +101,30 @@ namespace MlOps.Analyzers.Rules
                 return null;
             }
 
-            if (invocation.GetArgument("featureColumnName") is null)
+            if (invocation.GetArgument("featureColumnName") is null && TrainerOptions.Find(invocation) is null)
             {
-                return invocation.Arguments.Any(a => a.Parameter?.Name == "options") ? null : "Features";
+                // Neither the parameter nor an options object: ML.NET's trainers all read "Features" then.
+                return "Features";
             }
 
-            return PipelineModel.ConstantString(invocation, "featureColumnName");
+            return TrainerOptions.Column(invocation, "featureColumnName", "FeatureColumnName");
         }
 
+        /// <summary>"Sdca", or "OneVersusAll(AveragedPerceptron)" for a wrapper and the binary trainer it trains.</summary>
+        internal static string? TrainerName(IOperation reported, PipelineValue learner)
+        {
+            var name = (reported as IInvocationOperation)?.TargetMethod.Name;
+            var inner = (learner.Operation as IInvocationOperation)?.TargetMethod.Name ?? learner.Type?.Name;
+            return ReferenceEquals(learner.Operation, reported) || name is null ? name ?? inner : name + "(" + inner + ")";
+        }
+
+        /// <summary>
+        /// <c>Normalize*</c> (<c>NormalizingEstimator</c>), and <c>NormalizeLpNorm</c> / <c>NormalizeGlobalContrast</c>,
+        /// which scale each row: the author asked for normalized features, the rule does not argue the kind.
+        /// </summary>
         private static bool IsNormalizer(PipelineModel model, PipelineValue estimator) =>
-            MlNetTypes.InheritsFrom(estimator.Type, model.Types.NormalizingEstimator);
+            MlNetTypes.InheritsFrom(estimator.Type, model.Types.NormalizingEstimator)
+            || MlNetTypes.InheritsFrom(estimator.Type, model.Types.LpNormNormalizingEstimatorBase);
 
         /// <summary>The data was made by a fitted pipeline that normalizes (or by one the rule cannot see).</summary>
         private static bool DataIsNormalized(PipelineModel model, PipelineValue? data)
@@ -155,6 +180,15 @@ namespace MlOps.Analyzers.Rules
             if (MlNetTypes.InheritsFrom(producer.Type, model.Types.TextFeaturizingEstimator))
             {
                 return true;
+            }
+
+            if (producer.Operation is IInvocationOperation { TargetMethod.Name: "CopyColumns" } copy
+                && PipelineModel.ConstantString(copy, "inputColumnName") is { } copied
+                && copied != features)
+            {
+                // CopyColumns("Features", "TextFeatures"): the copy is what FeaturizeText made.
+                var before = upstream.RemoveRange(upstream.IndexOf(producer), upstream.Length - upstream.IndexOf(producer));
+                return ComesOnlyFromText(model, before, copied);
             }
 
             if (producer.Operation is not IInvocationOperation { TargetMethod.Name: "Concatenate" } concatenate

@@ -5,6 +5,7 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using MlOps.Analyzers.Pipelines;
 
 namespace MlOps.Analyzers.Rules
 {
@@ -334,49 +335,33 @@ namespace MlOps.Analyzers.Rules
         }
 
         /// <summary>
-        /// A trainer given an options object with a <c>Seed</c> member: seeded when the options are created
-        /// right there with <c>Seed = ...</c>; when they come from elsewhere the rule cannot tell and stays silent.
+        /// A trainer given an options object (see <see cref="TrainerOptions"/>) that takes no randomness from the
+        /// context: its <c>Seed</c> is set (to anything but <c>null</c>), or it turns <c>Shuffle</c> off when its
+        /// Options class has no <c>Seed</c> (the shuffle is then the only use of the context's random source). An
+        /// options object the rule cannot follow (a field, a parameter, a helper's result) keeps it silent when its
+        /// class has a <c>Seed</c> member.
         /// </summary>
         private static bool SeedsThroughOptions(IInvocationOperation invocation)
         {
-            foreach (var argument in invocation.Arguments)
+            if (TrainerOptions.Find(invocation) is not { } options)
             {
-                if (argument.Parameter?.Type is not INamedTypeSymbol optionsType || !HasSeedMember(optionsType))
-                {
-                    continue;
-                }
-
-                if (argument.Value.WithoutConversions() is not IObjectCreationOperation creation)
-                {
-                    return true;
-                }
-
-                foreach (var initializer in creation.Initializer?.Initializers ?? ImmutableArray<IOperation>.Empty)
-                {
-                    if (initializer is ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Member.Name: "Seed" } })
-                    {
-                        return true;
-                    }
-                }
+                return false;
             }
 
-            return false;
-        }
-
-        private static bool HasSeedMember(INamedTypeSymbol type)
-        {
-            for (var current = type; current is not null; current = current.BaseType)
+            var hasSeed = options.Has("Seed");
+            if (!options.Followed)
             {
-                foreach (var member in current.GetMembers("Seed"))
-                {
-                    if (member is IFieldSymbol or IPropertySymbol)
-                    {
-                        return true;
-                    }
-                }
+                return hasSeed;
             }
 
-            return false;
+            if (hasSeed && options.Members.TryGetValue("Seed", out var seed))
+            {
+                return !seed.IsNullConstant();
+            }
+
+            return !hasSeed
+                && options.Members.TryGetValue("Shuffle", out var shuffle)
+                && shuffle.WithoutConversions().ConstantValue is { HasValue: true, Value: false };
         }
 
         private static bool IsFromMlNet(IMethodSymbol method) =>

@@ -74,6 +74,35 @@ namespace MlOps.Analyzers.Tests.Rules
         }
 
         [Fact]
+        public async Task CalibratorAppended_EvenWrapped_IsSilent_ButAWrappedUncalibratedTrainerIsReported()
+        {
+            var source = Usings + /* lang=c#-test */ """
+                class Trainer
+                {
+                    void Train(MLContext ml, IDataView train, IDataView test)
+                    {
+                        var calibrated = ml.Transforms.Concatenate("Features", "A")
+                            .Append(ml.BinaryClassification.Trainers.AveragedPerceptron())
+                            .Append(ml.BinaryClassification.Calibrators.Platt());
+                        ml.BinaryClassification.Evaluate(calibrated.Fit(train).Transform(test));
+
+                        var wrappedCalibrator = ml.Transforms.Concatenate("Features", "A")
+                            .Append(ml.BinaryClassification.Trainers.LinearSvm())
+                            .Append(ml.BinaryClassification.Calibrators.Isotonic().WithOnFitDelegate(c => { }));
+                        ml.BinaryClassification.Evaluate(wrappedCalibrator.Fit(train).Transform(test));
+
+                        var wrappedTrainer = ml.Transforms.Concatenate("Features", "A")
+                            .Append(ml.BinaryClassification.Trainers.LinearSvm().WithOnFitDelegate(t => { }));
+                        var scored = wrappedTrainer.Fit(train).Transform(test);
+                        ml.BinaryClassification.{|#0:Evaluate|}(scored);
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source,
+                Verify.Diagnostic(RuleIdentifiers.CalibratedEvaluationOfUncalibratedModel).WithLocation(0).WithArguments("scored", "LinearSvm"));
+        }
+
+        [Fact]
         public async Task NoFix_WhenCalibratedOnlyMetricsAreRead()
         {
             var source = Usings + /* lang=c#-test */ """

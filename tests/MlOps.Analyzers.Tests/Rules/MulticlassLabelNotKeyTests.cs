@@ -168,13 +168,15 @@ namespace MlOps.Analyzers.Tests.Rules
         }
 
         [Fact]
-        public async Task CrossValidate_WithAnInheritedLabel_IsReported_OptionsFromALocalAreSilent()
+        public async Task CrossValidate_WithAnInheritedLabel_IsReported_OptionsFromALocalToo_ButNotFromAField()
         {
             var source = Usings + /* lang=c#-test */ """
                 using Microsoft.ML.Trainers;
 
                 class Trainer
                 {
+                    private readonly SdcaMaximumEntropyMulticlassTrainer.Options _options = new SdcaMaximumEntropyMulticlassTrainer.Options();
+
                     void Train(MLContext ml, IEnumerable<Row> rows)
                     {
                         var data = ml.Data.LoadFromEnumerable(rows);
@@ -182,7 +184,14 @@ namespace MlOps.Analyzers.Tests.Rules
                         ml.MulticlassClassification.CrossValidate(data, pipeline, numberOfFolds: 3);
 
                         var options = new LbfgsMaximumEntropyMulticlassTrainer.Options();
-                        ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(options).Fit(data);
+                        {|#1:ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(options)|}.Fit(data);
+
+                        var renamed = new LbfgsMaximumEntropyMulticlassTrainer.Options();
+                        renamed.LabelColumnName = "Kind";
+                        ml.Transforms.Conversion.MapValueToKey("Kind", "Label")
+                            .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(renamed)).Fit(data);
+
+                        ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(_options).Fit(data);
                     }
                 }
 
@@ -197,7 +206,39 @@ namespace MlOps.Analyzers.Tests.Rules
                 }
                 """;
             await Verify.VerifyAnalyzerAsync(source,
-                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(0).WithArguments("NaiveBayes", "Label", "string", "Row.Label"));
+                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(0).WithArguments("NaiveBayes", "Label", "string", "Row.Label"),
+                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(1).WithArguments("LbfgsMaximumEntropy", "Label", "string", "Row.Label"));
+        }
+
+        [Fact]
+        public async Task WrappedBinaryTrainers_ReadTheWrappersLabel()
+        {
+            var source = Usings + /* lang=c#-test */ """
+                class Trainer
+                {
+                    void Train(MLContext ml, IEnumerable<Row> rows)
+                    {
+                        var data = ml.Data.LoadFromEnumerable(rows);
+                        ml.Transforms.Concatenate("Features", "A")
+                            .Append({|#0:ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.AveragedPerceptron())|})
+                            .Fit(data);
+                        ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.Transforms.Concatenate("Features", "A"))
+                            .Append(ml.MulticlassClassification.Trainers.PairwiseCoupling(ml.BinaryClassification.Trainers.AveragedPerceptron()))
+                            .Fit(data);
+                        ml.Transforms.Conversion.MapValueToKey("Label").WithOnFitDelegate(map => { }).Append(ml.Transforms.Concatenate("Features", "A"))
+                            .Append(ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree()))
+                            .Fit(data);
+                    }
+                }
+
+                public class Row
+                {
+                    public string Label { get; set; } = "";
+                    public float A { get; set; }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source,
+                Verify.Diagnostic(RuleIdentifiers.MulticlassLabelNotKey).WithLocation(0).WithArguments("OneVersusAll", "Label", "string", "Row.Label"));
         }
 
         [Fact]

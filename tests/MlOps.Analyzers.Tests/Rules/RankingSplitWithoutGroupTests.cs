@@ -35,6 +35,56 @@ namespace MlOps.Analyzers.Tests.Rules
         }
 
         [Fact]
+        public async Task RankingTrainerWithOptions_IsFixedWithTheOptionsGroupColumn()
+        {
+            var source = Usings + /* lang=c#-test */ """
+                using Microsoft.ML.Trainers.LightGbm;
+
+                class Trainer
+                {
+                    void Train(MLContext ml, IDataView data)
+                    {
+                        var split = ml.Data.{|#0:TrainTestSplit|}(data, testFraction: 0.2, seed: 1);
+                        var options = new LightGbmRankingTrainer.Options { NumberOfLeaves = 8 };
+                        options.RowGroupColumnName = "SessionId";
+                        var model = ml.Ranking.Trainers.LightGbm(options).Fit(split.TrainSet);
+
+                        var split2 = ml.Data.{|#1:TrainTestSplit|}(data, seed: 2);
+                        ml.Ranking.Trainers.LightGbm(new LightGbmRankingTrainer.Options()).Fit(split2.TrainSet);
+                    }
+                }
+                """;
+            var fixedSource = source
+                .Replace("{|#0:TrainTestSplit|}(data, testFraction: 0.2, seed: 1)", "TrainTestSplit(data, testFraction: 0.2, seed: 1, samplingKeyColumnName: \"SessionId\")")
+                .Replace("{|#1:TrainTestSplit|}(data, seed: 2)", "TrainTestSplit(data, seed: 2, samplingKeyColumnName: \"GroupId\")");
+            await Verify.VerifyCodeFixAsync(source, fixedSource,
+                Verify.Diagnostic(RuleIdentifiers.RankingSplitWithoutGroup).WithLocation(0).WithArguments("TrainTestSplit", "LightGbm", "SessionId"),
+                Verify.Diagnostic(RuleIdentifiers.RankingSplitWithoutGroup).WithLocation(1).WithArguments("TrainTestSplit", "LightGbm", "GroupId"));
+        }
+
+        [Fact]
+        public async Task RankingTrainerWithOptionsFromAParameter_HasNoFix_AndGroupedSplitsAreSilent()
+        {
+            var source = Usings + /* lang=c#-test */ """
+                using Microsoft.ML.Trainers.FastTree;
+
+                class Trainer
+                {
+                    void Train(MLContext ml, IDataView data, FastTreeRankingTrainer.Options given)
+                    {
+                        var split = ml.Data.{|#0:TrainTestSplit|}(data, seed: 1);
+                        ml.Ranking.Trainers.FastTree(given).Fit(split.TrainSet);
+
+                        var grouped = ml.Data.TrainTestSplit(data, seed: 1, samplingKeyColumnName: "GroupId");
+                        ml.Ranking.Trainers.FastTree(new FastTreeRankingTrainer.Options()).Fit(grouped.TrainSet);
+                    }
+                }
+                """;
+            await Verify.VerifyCodeFixAsync(source, source,
+                Verify.Diagnostic(RuleIdentifiers.RankingSplitWithoutGroup).WithLocation(0).WithArguments("TrainTestSplit", "FastTree", "<group column>"));
+        }
+
+        [Fact]
         public async Task DefaultGroupColumn_HashedInPlace_ThroughDeconstructionAndTransform()
         {
             var source = Usings + /* lang=c#-test */ """

@@ -97,6 +97,57 @@ namespace MlOps.Analyzers.Tests.Rules
         }
 
         [Fact]
+        public async Task OptionsObjects_WrappedTrainers_AndWrappedEstimators_AreFollowed()
+        {
+            var source = Usings + /* lang=c#-test */ """
+                class Trainer
+                {
+                    void Train(MLContext ml, string path)
+                    {
+                        var file = ml.Data.LoadFromTextFile<Row>(path);
+                        var options = new Microsoft.ML.Trainers.SdcaLogisticRegressionBinaryTrainer.Options { FeatureColumnName = "F", Shuffle = false };
+                        ml.Transforms.Concatenate("F", "A").Append({|#0:ml.BinaryClassification.Trainers.SdcaLogisticRegression(options)|}).Fit(file);
+
+                        ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.Transforms.Concatenate("Features", "A"))
+                            .Append({|#1:ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.AveragedPerceptron())|}).Fit(file);
+
+                        ml.Transforms.Concatenate("Features", "A")
+                            .Append({|#2:ml.Clustering.Trainers.KMeans(new Microsoft.ML.Trainers.KMeansTrainer.Options { NumberOfClusters = 4 })|}.WithOnFitDelegate(model => { }))
+                            .Fit(file);
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source,
+                Verify.Diagnostic(RuleIdentifiers.TrainerWithoutCaching).WithLocation(0).WithArguments("SdcaLogisticRegression", "LoadFromTextFile"),
+                Verify.Diagnostic(RuleIdentifiers.TrainerWithoutCaching).WithLocation(1).WithArguments("OneVersusAll(AveragedPerceptron)", "LoadFromTextFile"),
+                Verify.Diagnostic(RuleIdentifiers.TrainerWithoutCaching).WithLocation(2).WithArguments("KMeans", "LoadFromTextFile"));
+        }
+
+        [Fact]
+        public async Task CachedWrappers_NonCachingBinaryTrainers_AndDataFromAnotherAssembly_AreSilent()
+        {
+            var source = Usings + /* lang=c#-test */ """
+                class Trainer
+                {
+                    void Train(MLContext ml, string path)
+                    {
+                        var file = ml.Data.LoadFromTextFile<Row>(path);
+                        ml.Transforms.Concatenate("Features", "A").AppendCacheCheckpoint(ml)
+                            .Append(ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.AveragedPerceptron())).Fit(file);
+                        ml.Transforms.Concatenate("Features", "A")
+                            .Append(ml.MulticlassClassification.Trainers.PairwiseCoupling(ml.BinaryClassification.Trainers.FastTree())).Fit(file);
+                        ml.Transforms.Concatenate("Features", "A").AppendCacheCheckpoint(ml).WithOnFitDelegate(chain => { })
+                            .Append(ml.Regression.Trainers.Sdca(new Microsoft.ML.Trainers.SdcaRegressionTrainer.Options())).Fit(file);
+
+                        var foreign = System.Linq.Enumerable.Single(new[] { file });
+                        ml.Transforms.Concatenate("Features", "A").Append(ml.Regression.Trainers.Sdca()).Fit(foreign);
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
         public async Task WithoutMlNet_NothingIsReported()
         {
             var source = /* lang=c#-test */ """

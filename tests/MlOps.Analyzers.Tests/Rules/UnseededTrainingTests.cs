@@ -231,6 +231,85 @@ namespace MlOps.Analyzers.Tests.Rules
         }
 
         [Fact]
+        public async Task OptionsObjects_WithoutASeed_AreReported_InTheCallOrInALocal()
+        {
+            var source = Usings + /* lang=c#-test */ """
+                using Microsoft.ML.Trainers;
+                using Microsoft.ML.Trainers.FastTree;
+                using Microsoft.ML.Trainers.LightGbm;
+
+                class Trainer
+                {
+                    object Trees()
+                    {
+                        var ml = {|#0:new MLContext()|};
+                        var options = new FastTreeBinaryTrainer.Options { NumberOfTrees = 50 };
+                        options.LearningRate = 0.1;
+                        return ml.BinaryClassification.Trainers.FastTree(options);
+                    }
+
+                    object Pca() => {|#1:new MLContext()|}.AnomalyDetection.Trainers.RandomizedPca(new RandomizedPcaTrainer.Options { Rank = 3 });
+
+                    object NullSeed() => {|#2:new MLContext()|}.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options { Seed = null });
+
+                    object Sdca() => {|#3:new MLContext()|}.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options { Shuffle = true });
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source,
+                Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithLocation(0).WithArguments("ml", "creates trainer 'FastTree'"),
+                Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithLocation(1).WithArguments("new MLContext()", "creates trainer 'RandomizedPca'"),
+                Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithLocation(2).WithArguments("new MLContext()", "creates trainer 'LightGbm'"),
+                Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithLocation(3).WithArguments("new MLContext()", "creates trainer 'SdcaLogisticRegression'"));
+        }
+
+        [Fact]
+        public async Task OptionsObjects_WithASeed_WithoutShuffle_OrNotFollowed_AreSilent()
+        {
+            var source = Usings + /* lang=c#-test */ """
+                using Microsoft.ML.Trainers;
+                using Microsoft.ML.Trainers.FastTree;
+
+                class Trainer
+                {
+                    private readonly FastTreeBinaryTrainer.Options _fromField = new FastTreeBinaryTrainer.Options();
+
+                    object SeedSetLater()
+                    {
+                        var ml = new MLContext();
+                        var options = new FastTreeBinaryTrainer.Options { NumberOfTrees = 50 };
+                        options.Seed = 7;
+                        return ml.BinaryClassification.Trainers.FastTree(options);
+                    }
+
+                    object Pca() => new MLContext().AnomalyDetection.Trainers.RandomizedPca(new RandomizedPcaTrainer.Options { Seed = 1 });
+
+                    // No Seed member, and the only randomness (the shuffle) is turned off.
+                    object NoShuffle() => new MLContext().BinaryClassification.Trainers.AveragedPerceptron(new AveragedPerceptronTrainer.Options { Shuffle = false });
+
+                    object Field() => new MLContext().BinaryClassification.Trainers.FastTree(_fromField);
+
+                    object Parameter(FastTreeBinaryTrainer.Options given) => new MLContext().BinaryClassification.Trainers.FastTree(given);
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task OneVersusAll_OfAnUnseededBinaryTrainer_IsReported_ButSeededIsNot()
+        {
+            var source = Usings + /* lang=c#-test */ """
+                class Trainer
+                {
+                    object Wrapped() { var ml = {|#0:new MLContext()|}; return ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree()); }
+
+                    object Seeded() { var ml = new MLContext(seed: 1); return ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree()); }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source,
+                Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithLocation(0).WithArguments("ml", "creates trainer 'OneVersusAll'"));
+        }
+
+        [Fact]
         public async Task CatalogReachedThroughAnExtensionAccessor_IsReported()
         {
             // Like Microsoft.ML.Recommender's mlContext.Recommendation().Trainers.
