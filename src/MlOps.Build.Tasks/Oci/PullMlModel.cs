@@ -305,6 +305,18 @@ namespace MlOps.Build.Tasks.Oci
                 files.Add(new PulledFile(relative, sha));
             }
 
+            // The provenance statement (MlPush sends the one MlPack wrote): its model subjects must be the models received.
+            var provenance = layers.FirstOrDefault(l => l.MediaType == OciModelLayout.Provenance);
+            if (provenance is not null)
+            {
+                var received = files.ToDictionary(f => ModelPackageFormat.ModelsFolder + f.Path, f => f.Sha256, StringComparer.Ordinal);
+                var problems = Provenance.Check(File.ReadAllText(Path.Combine(folder, provenance.FilePath!), Encoding.UTF8), received, subject => subject.EndsWith(".nupkg", StringComparison.OrdinalIgnoreCase));
+                if (problems.Count > 0)
+                {
+                    throw new OciException(ErrorCodes.PulledArtifactMismatch, $"MlPull: {reference}: {string.Join("; ", problems)}. Nothing was copied.");
+                }
+            }
+
             if (files.Count == 0)
             {
                 throw new OciException(ErrorCodes.PulledArtifactMismatch, $"MlPull: {ModelPackageFormat.ManifestName} of {reference} lists no model.");

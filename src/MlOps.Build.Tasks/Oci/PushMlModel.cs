@@ -222,6 +222,12 @@ namespace MlOps.Build.Tasks.Oci
                 layers.Add(OciBlob.FromBytes(OciModelLayout.DatasetLock, File.ReadAllBytes(DatasetLockPath), OciModelLayout.DatasetLockFileName));
             }
 
+            var provenance = Provenance.SidecarPath(packagePath);
+            if (File.Exists(provenance))
+            {
+                layers.Add(OciBlob.FromBytes(OciModelLayout.Provenance, File.ReadAllBytes(provenance), OciModelLayout.ProvenanceFileName));
+            }
+
             var name0 = PackMlModel.Text(manifest, "name") ?? Path.GetFileNameWithoutExtension(packagePath);
             var version = PackMlModel.Text(manifest, "modelVersion") ?? string.Empty;
             var run = PackMlModel.Object(manifest, "run");

@@ -87,6 +87,7 @@ namespace MlOps.Build.Tasks.Tests.Oci
                     ("application/vnd.mlops.model.manifest.v1+json", "mlmodel.json"),
                     ("application/vnd.cncf.model.doc.v1.raw", "MODEL_CARD.md"),
                     ("application/vnd.mlops.dataset.lock.v1+json", "mldatasets.lock.json"),
+                    ("application/vnd.in-toto+json", "provenance.intoto.json"),
                 },
                 layers);
             var annotations = root.GetProperty("annotations");
@@ -108,7 +109,7 @@ namespace MlOps.Build.Tasks.Tests.Oci
             Assert.Equal(first.ManifestDigest, second.ManifestDigest);
             Assert.Equal(0, second.BlobsUploaded);
             Assert.Equal(uploadsBefore, registry.CountRequests("POST", "/models/again/blobs/uploads/"));
-            Assert.Contains("0 of 5 blobs uploaded (0 bytes), 5 already there", engine.Log);
+            Assert.Contains("0 of 6 blobs uploaded (0 bytes), 6 already there", engine.Log);
 
             // A package packed again into another folder (byte-reproducible) is the same artifact.
             var again = new PackMlModel { BuildEngine = engine, RunsDirectory = project.Combine("runs"), ProjectDirectory = project.Path, RunId = "r3", PackageId = "Trainer.Model", OutputDirectory = project.Combine("other") };
@@ -293,6 +294,75 @@ namespace MlOps.Build.Tasks.Tests.Oci
             Assert.Equal("sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", fallback.RootElement.GetProperty("config").GetProperty("digest").GetString());
         }
 
+        // ---- provenance -----------------------------------------------------------------------------------------
+
+        [Fact]
+        public void MlPack_WritesAnInTotoSlsaStatement_BesideThePackage_FromTheRunRecordOnly()
+        {
+            var (package, model) = Pack("p1");
+            var sidecar = Path.ChangeExtension(package, ".intoto.json");
+            var first = File.ReadAllBytes(sidecar);
+            using var statement = JsonDocument.Parse(first);
+            var root = statement.RootElement;
+            Assert.Equal("https://in-toto.io/Statement/v1", root.GetProperty("_type").GetString());
+            Assert.Equal("https://slsa.dev/provenance/v1", root.GetProperty("predicateType").GetString());
+            var subjects = root.GetProperty("subject").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("digest").GetProperty("sha256").GetString());
+            Assert.Equal(HexSha256(File.ReadAllBytes(model)), subjects["models/model.zip"]);
+            Assert.Equal(HexSha256(File.ReadAllBytes(package)), subjects[Path.GetFileName(package)]);
+            var definition = root.GetProperty("predicate").GetProperty("buildDefinition");
+            Assert.Equal("MlTrain", definition.GetProperty("externalParameters").GetProperty("target").GetString());
+            Assert.Equal("***", definition.GetProperty("externalParameters").GetProperty("parameters").GetProperty("ApiKey").GetString());
+            var dependencies = definition.GetProperty("resolvedDependencies").EnumerateArray().Select(d => d.GetRawText()).ToList();
+            Assert.Contains(dependencies, d => d.Contains("\"gitCommit\": \"0123abcd\"", StringComparison.Ordinal) && d.Contains("git+https://example.com/org/trainer.git@0123abcd", StringComparison.Ordinal));
+            Assert.Contains(dependencies, d => d.Contains("dataset:Train", StringComparison.Ordinal) && d.Contains(new string('a', 64), StringComparison.Ordinal));
+            Assert.Contains(dependencies, d => d.Contains("pkg:nuget/Microsoft.ML@5.0.1", StringComparison.Ordinal));
+            Assert.Equal("p1", root.GetProperty("predicate").GetProperty("runDetails").GetProperty("metadata").GetProperty("invocationId").GetString());
+
+            // Packing again later gives the same statement: nothing in it is the time of packing.
+            var again = new PackMlModel { BuildEngine = engine, RunsDirectory = project.Combine("runs"), ProjectDirectory = project.Path, RunId = "p1", PackageId = "Trainer.Model", OutputDirectory = project.Combine("other") };
+            Assert.True(again.Execute(), engine.Log);
+            Assert.Equal(first, File.ReadAllBytes(Path.ChangeExtension(again.PackagePath!, ".intoto.json")));
+        }
+
+        [Fact]
+        public void MlVerifyPackage_ChecksTheStatementsSubjects()
+        {
+            var (package, _) = Pack("p2");
+            var verify = new VerifyMlPackage { BuildEngine = engine, PackagePath = package };
+            Assert.True(verify.Execute(), engine.Log);
+            Assert.Contains("the provenance statement's subjects match", engine.Log);
+
+            var sidecar = Path.ChangeExtension(package, ".intoto.json");
+            var modelSha = JsonDocument.Parse(File.ReadAllBytes(sidecar)).RootElement.GetProperty("subject").EnumerateArray().First(s => s.GetProperty("name").GetString() == "models/model.zip").GetProperty("digest").GetProperty("sha256").GetString()!;
+            File.WriteAllText(sidecar, File.ReadAllText(sidecar).Replace(modelSha, new string('b', 64)));
+            engine.Errors.Clear();
+            Assert.False(new VerifyMlPackage { BuildEngine = engine, PackagePath = package }.Execute());
+            var error = Assert.Single(engine.Errors);
+            Assert.Equal("MLOPS511", error.Code);
+            Assert.Contains("subject models/model.zip has the SHA-256 " + new string('b', 64), error.Message);
+        }
+
+        [Fact]
+        public void MlPull_RefusesAStatementWhoseSubjectsAreNotTheModelsReceived()
+        {
+            var (package, _) = Pack("p3");
+            var good = Push(package, "models/provenance");
+            Pull(good.PushedReference!);
+            Assert.Contains(";", File.ReadAllText(Path.Combine(project.Combine("obj/oci"), "sha256-" + good.ManifestDigest!.Substring(7), "manifest.json")).Replace("application/vnd.in-toto+json", ";"));
+
+            var sidecar = Path.ChangeExtension(package, ".intoto.json");
+            var text = File.ReadAllText(sidecar);
+            var modelSha = JsonDocument.Parse(text).RootElement.GetProperty("subject").EnumerateArray().First(s => s.GetProperty("name").GetString() == "models/model.zip").GetProperty("digest").GetProperty("sha256").GetString()!;
+            File.WriteAllText(sidecar, text.Replace(modelSha, new string('c', 64)));
+            var bad = Push(package, "models/provenance");
+            Assert.NotEqual(good.ManifestDigest, bad.ManifestDigest);
+
+            var error = PullError(bad.PushedReference!);
+            Assert.Equal("MLOPS517", error.Code);
+            Assert.Contains("provenance statement's subject models/model.zip", error.Message);
+            Assert.False(Directory.Exists(Path.Combine(project.Combine("obj/oci"), "sha256-" + bad.ManifestDigest!.Substring(7))));
+        }
+
         // ---- helpers --------------------------------------------------------------------------------------------
 
         private (string Package, string Model) Pack(string runId, int modelBytes = 0)
@@ -390,6 +460,8 @@ namespace MlOps.Build.Tasks.Tests.Oci
             Assert.Empty(task.ModelFiles);
             return Assert.Single(engine.Errors);
         }
+
+        private static string HexSha256(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
 
         private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
     }
