@@ -22,7 +22,7 @@ namespace MlOps.Build.Tasks.Oci
     /// </summary>
     internal sealed class RegistryClient : IDisposable
     {
-        public const long DefaultChunkSize = 64L << 20;
+        public const long DefaultChunkSize = 256L << 20;
         public const int MaxManifestBytes = 4 << 20;
         private const int BufferSize = 1 << 20;
 
@@ -100,17 +100,12 @@ namespace MlOps.Build.Tasks.Oci
                 }
                 else
                 {
-                    var buffer = new byte[(int)Math.Min(ChunkSize, int.MaxValue - 64)];
+                    // Each chunk streams from the blob's stream (no chunk-sized buffer in memory).
                     long offset = 0;
                     while (offset < size)
                     {
-                        var length = await FillAsync(stream, buffer, (int)Math.Min(buffer.Length, size - offset)).ConfigureAwait(false);
-                        if (length == 0)
-                        {
-                            throw new OciException(ErrorCodes.RegistryRefusedArtifact, $"MlPush: blob {digest} ended after {offset} of {size} bytes while it was uploaded; the package changed during the push. Push again.");
-                        }
-
-                        var content = new ByteArrayContent(buffer, 0, length);
+                        var length = Math.Min(ChunkSize, size - offset);
+                        var content = new StreamContent(new LengthStream(stream, length), BufferSize);
                         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
                         content.Headers.ContentLength = length;
                         content.Headers.TryAddWithoutValidation("Content-Range", offset.ToString(CultureInfo.InvariantCulture) + "-" + (offset + length - 1).ToString(CultureInfo.InvariantCulture));
@@ -497,18 +492,6 @@ namespace MlOps.Build.Tasks.Oci
             }
 
             return inner.Message.TrimEnd('.');
-        }
-
-        private static async Task<int> FillAsync(Stream stream, byte[] buffer, int count)
-        {
-            var filled = 0;
-            int read;
-            while (filled < count && (read = await stream.ReadAsync(buffer, filled, count - filled).ConfigureAwait(false)) > 0)
-            {
-                filled += read;
-            }
-
-            return filled;
         }
 
         private static async Task CopyLimitedAsync(Stream source, Stream destination, long limit, string what)

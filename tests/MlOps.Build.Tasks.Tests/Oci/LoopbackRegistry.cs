@@ -26,6 +26,11 @@ namespace MlOps.Tests.Oci
         private readonly StringBuilder log = new();
 
         public LoopbackRegistry()
+            : this(null)
+        {
+        }
+
+        private LoopbackRegistry(string? authSection)
         {
             if (!File.Exists(Program))
             {
@@ -55,9 +60,7 @@ namespace MlOps.Tests.Oci
                   addr: 127.0.0.1:{Port}
                   secret: mlops-tests
                 auth:
-                  htpasswd:
-                    realm: mlops-tests
-                    path: {htpasswd}
+                {authSection ?? $"    htpasswd:\n      realm: mlops-tests\n      path: {htpasswd}"}
 
                 """);
             var start = new ProcessStartInfo(Program)
@@ -100,6 +103,12 @@ namespace MlOps.Tests.Oci
                 Thread.Sleep(50);
             }
         }
+
+        /// <summary>
+        /// With <paramref name="authSection"/> (the YAML under <c>auth:</c>, indented by four spaces), e.g. distribution's
+        /// token authentication, instead of htpasswd. (xunit wants a fixture to have one public constructor.)
+        /// </summary>
+        public static LoopbackRegistry WithAuth(string authSection) => new LoopbackRegistry(authSection);
 
         public string Root { get; }
 
