@@ -105,12 +105,29 @@ namespace MlOps.Build.Tasks.Oci
                         client.Authenticate("pull,push");
                         var blobs = new List<OciBlob> { artifact.Config };
                         blobs.AddRange(artifact.Layers);
-                        foreach (var blob in blobs.GroupBy(b => b.Digest).Select(g => g.First()))
-                        {
-                            if (!client.BlobExists(blob.Digest))
+                        // As docker and ORAS do, blobs go up side by side (at most four at a time): the small ones
+                        // then cost no wall time next to the model. Each model layer opens the package on its own.
+                        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+                        System.Threading.Tasks.Parallel.ForEach(
+                            blobs.GroupBy(b => b.Digest).Select(g => g.First()).OrderByDescending(b => b.Size).ToList(),
+                            new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 4 },
+                            blob =>
                             {
-                                client.UploadBlob(blob.Digest, blob.Size, blob.Open);
-                            }
+                                try
+                                {
+                                    if (!client.BlobExists(blob.Digest))
+                                    {
+                                        client.UploadBlob(blob.Digest, blob.Size, blob.Open);
+                                    }
+                                }
+                                catch (OciException e)
+                                {
+                                    failures.Enqueue(e);
+                                }
+                            });
+                        if (failures.TryDequeue(out var failure))
+                        {
+                            throw failure;
                         }
 
                         var target = reference.Tag;
@@ -207,7 +224,7 @@ namespace MlOps.Build.Tasks.Oci
 
                 // The registry checks every blob against its digest on upload: a package altered since MlPack is refused there.
                 var name = path.StartsWith(ModelPackageFormat.ModelsFolder, StringComparison.Ordinal) ? path.Substring(ModelPackageFormat.ModelsFolder.Length) : path;
-                layers.Add(new OciBlob(OciModelLayout.WeightRaw, "sha256:" + sha, size, name, entry.Open));
+                layers.Add(new OciBlob(OciModelLayout.WeightRaw, "sha256:" + sha, size, name, () => EntryStream.Open(packagePath, path)));
             }
 
             layers.Add(OciBlob.FromBytes(OciModelLayout.MlModelManifest, manifestBytes, ModelPackageFormat.ManifestName));
@@ -273,6 +290,71 @@ namespace MlOps.Build.Tasks.Oci
             {
                 stream.CopyTo(memory);
                 return memory.ToArray();
+            }
+        }
+
+        /// <summary>A zip entry's stream over a package opened for it alone (blobs upload side by side), closing both.</summary>
+        private sealed class EntryStream : Stream
+        {
+            private readonly ZipArchive zip;
+            private readonly Stream inner;
+
+            private EntryStream(ZipArchive zip, Stream inner)
+            {
+                this.zip = zip;
+                this.inner = inner;
+            }
+
+            public override bool CanRead => true;
+
+            public override bool CanSeek => false;
+
+            public override bool CanWrite => false;
+
+            public override long Length => throw new NotSupportedException();
+
+            public override long Position
+            {
+                get => throw new NotSupportedException();
+                set => throw new NotSupportedException();
+            }
+
+            public static Stream Open(string packagePath, string entryName)
+            {
+                var zip = new ZipArchive(new FileStream(packagePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), ZipArchiveMode.Read);
+                try
+                {
+                    var entry = zip.GetEntry(entryName) ?? throw new OciException(ErrorCodes.PackageVerificationFailed, $"MlPush: {entryName} is gone from {packagePath}; the package changed during the push. Push again.", packagePath);
+                    return new EntryStream(zip, entry.Open());
+                }
+                catch
+                {
+                    zip.Dispose();
+                    throw;
+                }
+            }
+
+            public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+            public override void Flush()
+            {
+            }
+
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+            public override void SetLength(long value) => throw new NotSupportedException();
+
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing)
+                {
+                    inner.Dispose();
+                    zip.Dispose();
+                }
+
+                base.Dispose(disposing);
             }
         }
 

@@ -8,6 +8,7 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace MlOps.Build.Tasks.Oci
@@ -30,7 +31,7 @@ namespace MlOps.Build.Tasks.Oci
         private readonly OciReference reference;
         private readonly RegistryCredential? credential;
         private readonly Uri root;
-        private AuthenticationHeaderValue? authorization;
+        private volatile AuthenticationHeaderValue? authorization;
 
         public RegistryClient(OciReference reference, RegistryCredential? credential, bool plainHttp, HttpMessageHandler? handler = null)
         {
@@ -46,12 +47,16 @@ namespace MlOps.Build.Tasks.Oci
         /// <summary>Blobs up to this size go in one PUT; larger ones in PATCH requests of this size.</summary>
         public long ChunkSize { get; set; } = DefaultChunkSize;
 
+        private int requests;
+        private int blobsUploaded;
+        private long bytesUploaded;
+
         /// <summary>Every HTTP request sent (token requests included); tests count them.</summary>
-        public int Requests { get; private set; }
+        public int Requests => Volatile.Read(ref requests);
 
-        public int BlobsUploaded { get; private set; }
+        public int BlobsUploaded => Volatile.Read(ref blobsUploaded);
 
-        public long BytesUploaded { get; private set; }
+        public long BytesUploaded => Interlocked.Read(ref bytesUploaded);
 
         private string Registry => reference.Host;
 
@@ -135,8 +140,8 @@ namespace MlOps.Build.Tasks.Oci
                 }
             }
 
-            BlobsUploaded++;
-            BytesUploaded += size;
+            Interlocked.Increment(ref blobsUploaded);
+            Interlocked.Add(ref bytesUploaded, size);
         });
 
         /// <summary>PUTs a manifest under a tag or its digest; the registry's answer, for the caller to decide on a fallback.</summary>
@@ -319,7 +324,7 @@ namespace MlOps.Build.Tasks.Oci
                 request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credential.User + ":" + credential.Secret)));
             }
 
-            Requests++;
+            Interlocked.Increment(ref requests);
             HttpResponseMessage response;
             try
             {
@@ -420,7 +425,7 @@ namespace MlOps.Build.Tasks.Oci
         private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, string what, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
         {
             request.Headers.Authorization = authorization;
-            Requests++;
+            Interlocked.Increment(ref requests);
             try
             {
                 return await http.SendAsync(request, completion).ConfigureAwait(false);
