@@ -41,8 +41,9 @@ namespace MlOps.Build.Tasks.Oci
         {
             get
             {
-                var host = HostWithoutPort;
-                return host == "localhost" || host == "::1" || host == "[::1]" || host.StartsWith("127.", StringComparison.Ordinal);
+                // An address, not a name that starts like one: "127.example.com" is a remote host.
+                var host = HostWithoutPort.Trim('[', ']');
+                return host == "localhost" || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));
             }
         }
 
