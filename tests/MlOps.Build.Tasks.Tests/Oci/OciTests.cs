@@ -61,14 +61,15 @@ namespace MlOps.Build.Tasks.Tests.Oci
         }
 
         [Fact]
-        public void Manifest_IsAModelPackArtifact_WithEveryFileAsALayer_AndNoTimeStamp()
+        public async System.Threading.Tasks.Task Manifest_IsAModelPackArtifact_WithEveryFileAsALayer_AndNoTimeStamp()
         {
             var (package, _) = Pack("r2");
             var push = Push(package, "models/layout");
             using var http = registry.AuthenticatedClient();
             var request = new System.Net.Http.HttpRequestMessage(System.Net.Http.HttpMethod.Get, $"http://{registry.Host}/v2/models/layout/manifests/{push.ManifestDigest}");
             request.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
-            var bytes = http.Send(request).Content.ReadAsByteArrayAsync().Result;
+            using var response = await http.SendAsync(request);
+            var bytes = await response.Content.ReadAsByteArrayAsync();
             Assert.Equal(push.ManifestDigest, "sha256:" + Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant());
 
             using var manifest = JsonDocument.Parse(bytes);
@@ -223,6 +224,11 @@ namespace MlOps.Build.Tasks.Tests.Oci
             Directory.CreateDirectory(bin);
             var helper = Path.Combine(bin, "docker-credential-mlopstest");
             File.WriteAllText(helper, "#!/bin/sh\nread host\n[ \"$1\" = get ] && [ \"$host\" = \"" + registry.Host + "\" ] || exit 1\necho '{\"ServerURL\":\"'$host'\",\"Username\":\"" + registry.User + "\",\"Secret\":\"" + registry.Password + "\"}'\n");
+            if (OperatingSystem.IsWindows())
+            {
+                throw new PlatformNotSupportedException("The registry tests run where Debian's docker-registry runs (Linux); the helper here is a shell script.");
+            }
+
             File.SetUnixFileMode(helper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             var helperConfig = project.Write("docker2/config.json", "{\"credHelpers\":{\"" + registry.Host + "\":\"mlopstest\"}}");
             var path = Environment.GetEnvironmentVariable("PATH");
