@@ -91,6 +91,7 @@ namespace MlOps.Build.Tasks.Oci
             }
 
             ContentDigest ??= model.ContentDigest;
+            var verified = VerifiedSince(folder);
             var items = new List<ITaskItem>();
             foreach (var file in model.Files)
             {
@@ -98,7 +99,7 @@ namespace MlOps.Build.Tasks.Oci
                 var full = Path.Combine(folder, file.Path.Replace('/', Path.DirectorySeparatorChar));
                 if (!string.IsNullOrWhiteSpace(OutputDirectory))
                 {
-                    CopyToOutput(full, Path.Combine(Path.GetFullPath(OutputDirectory), model.Name, file.Path.Replace('/', Path.DirectorySeparatorChar)), file.Sha256);
+                    CopyToOutput(full, Path.Combine(Path.GetFullPath(OutputDirectory), model.Name, file.Path.Replace('/', Path.DirectorySeparatorChar)), file.Sha256, verified);
                 }
 
                 var item = new TaskItem(full);
@@ -108,10 +109,20 @@ namespace MlOps.Build.Tasks.Oci
                 items.Add(item);
             }
 
+            // The stamp of this check: every file above is what was pulled, as of now.
+            File.WriteAllBytes(Path.Combine(folder, VerifiedStamp), Array.Empty<byte>());
             return items;
         }
 
         private const string ManifestFile = "manifest.json";
+
+        private const string VerifiedStamp = ".verified";
+
+        private static DateTime VerifiedSince(string folder)
+        {
+            var stamp = new FileInfo(Path.Combine(folder, VerifiedStamp));
+            return stamp.Exists ? stamp.LastWriteTimeUtc : DateTime.MinValue;
+        }
 
         private PulledModel Fetch(OciReference reference, string cacheRoot, string folder)
         {
@@ -182,11 +193,14 @@ namespace MlOps.Build.Tasks.Oci
                 throw Altered(reference, folder, ManifestFile);
             }
 
+            // As a model package's check: a file not written since the last check (older than the stamp, same size)
+            // is not hashed again, so a no-op build reads nothing; any write since makes it hashed.
+            var verified = VerifiedSince(folder);
             var layers = ReadLayers(reference, manifestBytes);
             foreach (var layer in layers)
             {
-                var path = Path.Combine(folder, layer.FilePath!.Replace('/', Path.DirectorySeparatorChar));
-                if (!File.Exists(path) || "sha256:" + ModelArchive.FileSha256(path) != layer.Digest)
+                var file = new FileInfo(Path.Combine(folder, layer.FilePath!.Replace('/', Path.DirectorySeparatorChar)));
+                if (!file.Exists || file.Length != layer.Size || (file.LastWriteTimeUtc >= verified && "sha256:" + ModelArchive.FileSha256(file.FullName) != layer.Digest))
                 {
                     throw Altered(reference, folder, layer.FilePath!);
                 }
@@ -219,7 +233,7 @@ namespace MlOps.Build.Tasks.Oci
             }
 
             var layers = new List<OciBlob>();
-            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ManifestFile };
+            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ManifestFile, VerifiedStamp };
             foreach (var layer in (manifest.TryGetValue("layers", out var l) ? l as List<object?> : null)?.OfType<Dictionary<string, object?>>() ?? Enumerable.Empty<Dictionary<string, object?>>())
             {
                 var mediaType = PackMlModel.Text(layer, "mediaType") ?? string.Empty;
@@ -326,11 +340,12 @@ namespace MlOps.Build.Tasks.Oci
         }
 
         /// <summary>Copies a verified model file into the output folder (atomically), unless the same file is there already.</summary>
-        private void CopyToOutput(string source, string destination, string sha256)
+        private void CopyToOutput(string source, string destination, string sha256, DateTime verified)
         {
-            if (File.Exists(destination))
+            var copy = new FileInfo(destination);
+            if (copy.Exists)
             {
-                if (new FileInfo(destination).Length == new FileInfo(source).Length && ModelArchive.FileSha256(destination) == sha256)
+                if (copy.Length == new FileInfo(source).Length && (copy.LastWriteTimeUtc < verified || ModelArchive.FileSha256(destination) == sha256))
                 {
                     return;
                 }

@@ -163,6 +163,26 @@ namespace MlOps.Build.Tasks.Tests.Oci
         }
 
         [Fact]
+        public void ALaterBuild_ContactsNoRegistry_AndHashesNothingUnchanged_ButAnAlteredFileStillFails()
+        {
+            var (package, _) = Pack("r14");
+            var push = Push(package, "models/stamp");
+            Pull(push.PushedReference!);
+            var cached = Path.Combine(project.Combine("obj/oci"), "sha256-" + push.ManifestDigest!.Substring(7), "model.zip");
+
+            var again = PullTask(push.PushedReference!);
+            Assert.True(again.Execute(), engine.Log);
+            Assert.Equal(0, again.Requests);
+
+            // One byte flipped, same size: the write makes the file newer than the stamp of the last check, so it is hashed.
+            var bytes = File.ReadAllBytes(cached);
+            bytes[bytes.Length / 2] ^= 0x01;
+            File.WriteAllBytes(cached, bytes);
+            var error = PullError(push.PushedReference!);
+            Assert.Equal("MLOPS514", error.Code);
+        }
+
+        [Fact]
         public void AnEditedCopyInTheOutput_IsReplacedWithThePulledModel()
         {
             var (package, model) = Pack("r7");
