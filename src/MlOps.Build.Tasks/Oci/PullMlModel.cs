@@ -63,6 +63,11 @@ namespace MlOps.Build.Tasks.Oci
                 {
                     Log.LogMlOpsError(e.Code, e.File ?? ProjectFile, e.Message);
                 }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    // The consumer's own folders (obj/, the output folder): nothing was copied.
+                    Log.LogMlOpsError(ErrorCodes.ConsumedModelAltered, ProjectFile, $"MlPull cannot keep the model of {item.ItemSpec.Trim()} in this project's folders: {e.Message}. Check the free space and permissions of obj/ and the output folder; nothing was copied.");
+                }
             }
 
             ModelFiles = files.ToArray();

@@ -70,6 +70,11 @@ namespace MlOps.Build.Tasks.Oci
                 Log.LogMlOpsError(e.Code, e.File ?? ProjectFile, e.Message);
                 return false;
             }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is InvalidDataException)
+            {
+                Log.LogMlOpsError(ErrorCodes.PackageVerificationFailed, PackagePath, $"MlPush cannot read the package {PackagePath}: {e.Message}. Pack the run again (dotnet build -t:MlPack).");
+                return false;
+            }
         }
 
         private void Push()

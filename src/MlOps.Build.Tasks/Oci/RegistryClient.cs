@@ -228,7 +228,7 @@ namespace MlOps.Build.Tasks.Oci
                     var buffer = new byte[BufferSize];
                     long total = 0;
                     int read;
-                    while ((read = await stream.ReadAsync(buffer, 0, buffer.Length).ConfigureAwait(false)) > 0)
+                    while ((read = await ReadBodyAsync(stream, buffer, digest).ConfigureAwait(false)) > 0)
                     {
                         total += read;
                         if (total > size)
@@ -481,6 +481,19 @@ namespace MlOps.Build.Tasks.Oci
             }
 
             return null;
+        }
+
+        /// <summary>A connection that breaks while a body streams surfaces as an IOException: the registry is unreachable.</summary>
+        private async Task<int> ReadBodyAsync(Stream stream, byte[] buffer, string digest)
+        {
+            try
+            {
+                return await stream.ReadAsync(buffer, 0, buffer.Length).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException || e is HttpRequestException || e is TaskCanceledException)
+            {
+                throw new OciException(ErrorCodes.RegistryUnreachable, $"The connection to the registry {Registry} broke while blob {digest} was fetched ({Reason(e)}). Nothing was copied; pull again.");
+            }
         }
 
         private static string Reason(Exception e)
