@@ -15,7 +15,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 # What the tests run outside .NET: "<command>:<Debian package>", one per line, with the tests that need it.
 # ReadmeJourneyTests checks that every package a test's error message asks for is listed here.
 readonly test_tools=(
-  "chromium:chromium"   # RunBuildTests: the runs report (runs/index.html) rendered in headless Chromium
+  "git:git"                                  # tests that build temporary git repositories (runs, MlCheck)
+  "chromium:chromium"                        # RunBuildTests: the runs report (runs/index.html) in headless Chromium
+  "/usr/bin/docker-registry:docker-registry" # MlPush/MlPull tests: a real OCI registry (CNCF distribution) on loopback
+  "htpasswd:apache2-utils"                   # the registry's htpasswd file (bcrypt) for its basic authentication
 )
 
 usage() {

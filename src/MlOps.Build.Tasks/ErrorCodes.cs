@@ -52,6 +52,21 @@ namespace MlOps.Build.Tasks
         /// <summary>MlCheck: an MlCheckRule item, MlCheckLargeFileSizeMB or a report file is invalid.</summary>
         public const string InvalidCheckSetting = "MLOPS690";
 
+        /// <summary>MlPush, MlPull: the registry cannot be reached (name, connection, TLS, timeout) or answers with a server error.</summary>
+        public const string RegistryUnreachable = "MLOPS515";
+
+        /// <summary>MlPush, MlPull: the registry refuses the credentials (401) or the access (403), or no usable credentials are configured.</summary>
+        public const string RegistryAccessDenied = "MLOPS516";
+
+        /// <summary>MlPull: what the registry sent is not what the digest names (manifest, layer, model content digest, provenance).</summary>
+        public const string PulledArtifactMismatch = "MLOPS517";
+
+        /// <summary>MlPush, MlPull: a registry reference is malformed, or has no digest where one is required.</summary>
+        public const string InvalidReference = "MLOPS518";
+
+        /// <summary>MlPush: the registry refuses the artifact (its manifest, with and without artifactType, or a blob).</summary>
+        public const string RegistryRefusedArtifact = "MLOPS519";
+
         /// <summary>Same base as the analyzers' help links: docs/rules/&lt;ID&gt;.md of the repository.</summary>
         public const string HelpLinkBase = "https://github.com/mlops-analyzers/mlops-analyzers/blob/main/docs/rules/";
 
@@ -61,7 +76,9 @@ namespace MlOps.Build.Tasks
         {
             LockMismatch, DatasetMissing, LockUnreadable, PathEscapesRoot, FileChangedWhileHashing,
             TrainingFailed, RunRecordUnreadable, CannotStartRun, InvalidParameter,
-            CannotPack, PackageVerificationFailed, UnsafeArchive, NotReproducible, ConsumedModelAltered, InvalidCheckSetting,
+            CannotPack, PackageVerificationFailed, UnsafeArchive, NotReproducible, ConsumedModelAltered,
+            RegistryUnreachable, RegistryAccessDenied, PulledArtifactMismatch, InvalidReference, RegistryRefusedArtifact,
+            InvalidCheckSetting,
         };
 
         /// <summary>The codes reported as warnings; all others are errors.</summary>

@@ -22,12 +22,15 @@ using MlOps.Benchmarks;
 //                                            the hand-written JSON they had before
 //   MlOps.Benchmarks mlcheck [--files 10000] [--rounds 7]
 //                                            MlCheck's git index read and the whole check task against git ls-files
+//   MlOps.Benchmarks push [--size 100] [--rounds 5]
+//                                            MlPush in process to a loopback docker-registry against curl uploading
+//                                            the model file to it; and a re-push with nothing to upload
 //   MlOps.Benchmarks smoke                    one tiny iteration of each; non-zero exit on any problem
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.Error.WriteLine("usage: MlOps.Benchmarks generate|analyzers|build|all|hash|noop|pack|json|mlcheck|smoke [options] (see docs/performance.md)");
+    Console.Error.WriteLine("usage: MlOps.Benchmarks generate|analyzers|build|all|hash|noop|pack|json|mlcheck|push|smoke [options] (see docs/performance.md)");
     return 2;
 }
 
@@ -152,6 +155,15 @@ try
                 report.AppendLine("problem: " + problem);
             }
 
+        case "push":
+        {
+            var report = new StringBuilder();
+            report.Append(Report.Machine(Load()));
+            var problems = new List<string>();
+            var rounds = options.Int("rounds", 5);
+            var result = SdkBenchmark.Push(options.Int("size", 100), rounds, Log, problems);
+            report.Append(Report.Push(result, rounds, problems));
+            report.AppendLine().AppendLine($"Load average at the end: {Load()}");
             Console.WriteLine(report);
             return problems.Count == 0 ? 0 : 1;
         }
@@ -426,6 +438,23 @@ internal static class Report
         s.AppendLine($"Logs: no-op `{r.UpToDateMessage}`; target run `{r.CacheHitMessage}`.");
         s.AppendLine(problems.Count == 0 ? "Checks: both logs say 0 bytes read; the lock and the hash cache were not rewritten." : "PROBLEMS: " + string.Join("; ", problems));
         return s.ToString();
+    }
+
+    public static string Push(PushComparison result, int rounds, IReadOnlyList<string> problems)
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"### MlPush against curl, {result.ModelBytes / 1e6:0.0} MB model, {rounds} rounds").AppendLine();
+        text.AppendLine("| | median | rounds |").AppendLine("| --- | --- | --- |");
+        text.AppendLine($"| MlPush (in process; {result.UploadedBytes / 1e6:0.0} MB uploaded: every layer, config, manifest) | {Ms(result.MedianPush)} | {string.Join(", ", result.Push.Select(t => Ms(t.Elapsed)))} |");
+        text.AppendLine($"| curl, the model file only (POST, then one streamed PUT) | {Ms(result.MedianCurl)} | {string.Join(", ", result.Curl.Select(t => Ms(t.Elapsed)))} |");
+        text.AppendLine($"| MlPush again, same repository (nothing uploaded) | {Ms(result.MedianRepush)} | {string.Join(", ", result.Repush.Select(t => Ms(t.Elapsed)))} |");
+        text.AppendLine().AppendLine($"MlPush speed / curl speed: **{result.SpeedRatio:0.00}x** by the medians, {result.PairedSpeedRatio:0.00}x paired (target: at least 0.8x). Re-push: {Ms(result.MedianRepush)} (target: under 1 s).");
+        foreach (var problem in problems)
+        {
+            text.AppendLine().AppendLine("PROBLEM: " + problem);
+        }
+
+        return text.ToString();
     }
 
     public static string Pack(IReadOnlyList<PackComparison> results, int rounds, IReadOnlyList<string> problems)

@@ -534,8 +534,12 @@ public static partial class SdkBenchmark
 
         public void LogErrorEvent(BuildErrorEventArgs e) => errors.AppendLine($"{e.File}: {e.Code}: {e.Message}");
 
+        /// <summary>Every message, for a benchmark that reads what a task reported (push: the bytes uploaded).</summary>
+        public List<string> Messages { get; } = new();
+
         public void LogMessageEvent(BuildMessageEventArgs e)
         {
+            Messages.Add(e.Message ?? string.Empty);
             if (Environment.GetEnvironmentVariable("MLOPS_BENCH_VERBOSE") == "1")
             {
                 Console.Error.WriteLine("    " + e.Message);

@@ -183,6 +183,10 @@ namespace MlOps.Build.Tasks.Models
             {
                 Directory.CreateDirectory(outputDirectory);
                 var written = AtomicFile.WriteStream(packagePath, stream => DeterministicZip.Write(stream, inputs, time));
+
+                // The provenance statement beside the package (it names the package's digest, so it cannot be inside).
+                var subjects = models.Select(m => (m.EntryName, m.Sha256)).Concat(new[] { (Path.GetFileName(packagePath), ModelArchive.FileSha256(packagePath)) });
+                AtomicFile.WriteIfChanged(Provenance.SidecarPath(packagePath), Provenance.Statement(subjects, record));
                 Log.LogMessage(
                     MessageImportance.High,
                     "MlOps.Sdk: packed run {0} as {1} {2}: {3}{4} (model {5}, content digest {6})",

@@ -52,8 +52,19 @@ namespace MlOps.Build.Tasks.Models
                     return false;
                 }
 
+                var provenance = CheckProvenance(path);
+                if (provenance.Count > 0)
+                {
+                    foreach (var problem in provenance)
+                    {
+                        Log.LogMlOpsError(ErrorCodes.PackageVerificationFailed, Provenance.SidecarPath(path), problem);
+                    }
+
+                    return false;
+                }
+
                 ContentDigest = digest;
-                Log.LogMessage(MessageImportance.High, "MlOps.Sdk: {0} verified: {1} entries match mlmodel.json, model content digest {2}", path, files, digest);
+                Log.LogMessage(MessageImportance.High, "MlOps.Sdk: {0} verified: {1} entries match mlmodel.json, model content digest {2}{3}", path, files, digest, File.Exists(Provenance.SidecarPath(path)) ? "; the provenance statement's subjects match" : string.Empty);
                 return true;
             }
             catch (UnsafeEntryException e)
@@ -71,6 +82,33 @@ namespace MlOps.Build.Tasks.Models
                 Log.LogMlOpsError(ErrorCodes.PackageVerificationFailed, path, $"MlVerifyPackage cannot read {path}: {e.Message}.");
                 return false;
             }
+        }
+
+        /// <summary>
+        /// The provenance statement MlPack writes beside the package (&lt;id&gt;.&lt;version&gt;.intoto.json), when it is
+        /// there: its subjects must be this package's SHA-256 and its model entries'.
+        /// </summary>
+        internal static List<string> CheckProvenance(string packagePath)
+        {
+            var sidecar = Provenance.SidecarPath(packagePath);
+            if (!File.Exists(sidecar))
+            {
+                return new List<string>();
+            }
+
+            var received = new Dictionary<string, string>(StringComparer.Ordinal) { [Path.GetFileName(packagePath)] = ModelArchive.FileSha256(packagePath) };
+            using (var stream = new FileStream(packagePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+            using (var zip = new ZipArchive(stream, ZipArchiveMode.Read))
+            {
+                foreach (var entry in ModelArchive.ReadEntries(zip).Where(e => e.Name.StartsWith(ModelPackageFormat.ModelsFolder, StringComparison.Ordinal)))
+                {
+                    received[entry.Name] = entry.Sha256;
+                }
+            }
+
+            return Provenance.Check(File.ReadAllText(sidecar, Encoding.UTF8), received, _ => false)
+                .Select(p => $"{Path.GetFileName(sidecar)}: {p}. The statement was written by MlPack for another package, or one of them was altered; pack the run again.")
+                .ToList();
         }
 
         /// <summary>Every difference between the package and its manifest, one sentence each; empty when it verifies.</summary>

@@ -35,7 +35,14 @@ namespace MlOps.Build.Tasks.Runs
         /// </summary>
         /// <exception cref="Win32Exception">The program cannot be started (not installed).</exception>
         /// <exception cref="TimeoutException">It did not end within <paramref name="timeout"/>; it was killed.</exception>
-        public static Result Run(string fileName, string workingDirectory, TimeSpan timeout, Action<Stream>? consumeOutput, params string[] arguments)
+        public static Result Run(string fileName, string workingDirectory, TimeSpan timeout, Action<Stream>? consumeOutput, params string[] arguments) =>
+            Run(fileName, workingDirectory, timeout, consumeOutput, null, arguments);
+
+        /// <summary>Runs <c>fileName get</c> with <paramref name="input"/> as its standard input (a Docker credential helper).</summary>
+        public static Result RunWithInput(string fileName, string workingDirectory, TimeSpan timeout, string input) =>
+            Run(fileName, workingDirectory, timeout, null, input, new[] { "get" });
+
+        private static Result Run(string fileName, string workingDirectory, TimeSpan timeout, Action<Stream>? consumeOutput, string? input, string[] arguments)
         {
             var start = new ProcessStartInfo(fileName, JoinArguments(arguments))
             {
@@ -51,6 +58,18 @@ namespace MlOps.Build.Tasks.Runs
             start.EnvironmentVariables["GIT_OPTIONAL_LOCKS"] = "0";
             start.EnvironmentVariables["GIT_TERMINAL_PROMPT"] = "0";
             using var process = Process.Start(start) ?? throw new Win32Exception("the process did not start");
+            if (input is not null)
+            {
+                try
+                {
+                    process.StandardInput.Write(input);
+                }
+                catch (IOException)
+                {
+                    // The program ended without reading its input; its exit code says why.
+                }
+            }
+
             process.StandardInput.Close();
             var error = new StringBuilder();
             var errorReader = new Thread(() =>

@@ -17,7 +17,7 @@ namespace MlOps.EndToEnd.Tests.Sdk
     /// that consumes the package, predicts, and refuses a corrupted model. Also issue 9's secrets check over the
     /// run folders and the package.
     /// </summary>
-    public class ModelPackageBuildTests : IClassFixture<SampleModelProject>
+    public partial class ModelPackageBuildTests : IClassFixture<SampleModelProject>
     {
         private readonly SampleModelProject sample;
         private readonly ITestOutputHelper output;
