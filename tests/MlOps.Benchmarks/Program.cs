@@ -155,6 +155,10 @@ try
                 report.AppendLine("problem: " + problem);
             }
 
+            Console.WriteLine(report);
+            return problems.Count == 0 ? 0 : 1;
+        }
+
         case "push":
         {
             var report = new StringBuilder();

@@ -165,14 +165,14 @@ namespace MlOps.Build.Tasks.Tests.Oci
                 writer.Write("weights for the token test");
             }
 
-            var record = new Runs.RunRecord
+            var record = new MlOps.Build.Tasks.Runs.RunRecord
             {
                 Id = "t1",
                 Status = "finished",
                 Start = new DateTime(2026, 3, 2, 9, 30, 0, DateTimeKind.Utc),
                 End = new DateTime(2026, 3, 2, 9, 31, 0, DateTimeKind.Utc),
                 ProjectName = "Trainer",
-                Models = new[] { new Runs.RunModel("model.zip", new FileInfo(model).Length, Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(model))).ToLowerInvariant()) },
+                Models = new[] { new MlOps.Build.Tasks.Runs.RunModel("model.zip", new FileInfo(model).Length, Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(model))).ToLowerInvariant()) },
             };
             File.WriteAllText(Path.Combine(directory, "run.json"), record.Serialize());
             var pack = new PackMlModel { BuildEngine = engine, RunsDirectory = folder.Combine("runs"), ProjectDirectory = folder.Path, RunId = "t1", PackageId = "Trainer.Model", OutputDirectory = folder.Combine("packages") };
