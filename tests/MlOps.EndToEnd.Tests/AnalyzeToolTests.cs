@@ -31,7 +31,15 @@ namespace MlOps.EndToEnd.Tests
         {
             var feed = LocalFeed.Shared;
             feed.PackAnalyzers();
-            feed.Pack(Path.Combine("src", "MlOps.Analyze.Tool", "MlOps.Analyze.Tool.csproj"));
+            // The tool ships one ReadyToRun package per RID of its project and an IL package for the rest ('any'). Packing
+            // every RID costs minutes of crossgen on CI: the test packs the RID of this machine (when the project lists
+            // it) and 'any', so `dotnet tool install` below resolves the pointer package as a user's would.
+            var toolProject = Path.Combine("src", "MlOps.Analyze.Tool", "MlOps.Analyze.Tool.csproj");
+            var toolRids = ToolRuntimeIdentifiers(Path.Combine(LocalFeed.RepositoryRoot, toolProject));
+            Assert.Contains("any", toolRids);
+            var hostRid = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
+            var readyToRun = toolRids.Contains(hostRid, StringComparer.Ordinal);
+            feed.Pack(toolProject, $"ToolPackageRuntimeIdentifiers=\"{(readyToRun ? hostRid + ";" : "")}any\"");
             using var project = new ConsumerProject(feed, $"""
                 <Project Sdk="Microsoft.NET.Sdk">
                   <PropertyGroup>
@@ -65,6 +73,11 @@ namespace MlOps.EndToEnd.Tests
             Assert.True(install.ExitCode == 0, install.ToString());
             var tool = Path.Combine(tools, OperatingSystem.IsWindows() ? "mlops-analyze.exe" : "mlops-analyze");
             Assert.True(File.Exists(tool), $"dotnet tool install did not create {tool}:\n{install}");
+            var roslyn = Directory.GetFiles(tools, "Microsoft.CodeAnalysis.CSharp.dll", SearchOption.AllDirectories);
+            Assert.True(roslyn.Length == 1, $"expected one Microsoft.CodeAnalysis.CSharp.dll under {tools}, found {roslyn.Length}");
+            Assert.True(
+                IsReadyToRun(roslyn[0]) == readyToRun,
+                $"{roslyn[0]}: on {hostRid} (the tool's RIDs: {string.Join(";", toolRids)}) the installed tool should be the {(readyToRun ? "ReadyToRun package of this RID" : "IL package 'any'")}");
 
             var onProject = Run(tool, project.DirectoryPath, feed.Environment, project.ProjectPath, "--format", "json");
             Assert.True(onProject.ExitCode == 0, onProject.ToString());
@@ -88,6 +101,21 @@ namespace MlOps.EndToEnd.Tests
 
             var strict = Run(tool, project.DirectoryPath, null, notebook, "--no-restore", "--analysis-level", "strict");
             Assert.True(strict.ExitCode == 1, strict.ToString());
+        }
+
+        /// <summary>The RIDs the tool project packs (its RuntimeIdentifiers).</summary>
+        private static string[] ToolRuntimeIdentifiers(string projectPath)
+        {
+            var value = System.Xml.Linq.XDocument.Load(projectPath).Descendants("RuntimeIdentifiers").Select(e => e.Value).SingleOrDefault();
+            return (value ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+
+        /// <summary>True when the assembly carries ReadyToRun native code (a managed native header), not IL alone.</summary>
+        private static bool IsReadyToRun(string path)
+        {
+            using var stream = File.OpenRead(path);
+            using var reader = new System.Reflection.PortableExecutable.PEReader(stream);
+            return reader.PEHeaders.CorHeader?.ManagedNativeHeaderDirectory.Size > 0;
         }
 
         private DotNet.Result Run(string tool, string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)

@@ -43,7 +43,7 @@ namespace MlOps.EndToEnd.Tests
         public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
         /// <summary>Packs a project of the repository (path relative to its root) into the feed, once per run.</summary>
-        public void Pack(string projectPath)
+        public void Pack(string projectPath, params string[] properties)
         {
             lock (gate)
             {
@@ -52,15 +52,17 @@ namespace MlOps.EndToEnd.Tests
                     return;
                 }
 
-                var result = DotNet.Run(
-                    RepositoryRoot,
-                    null,
+                var arguments = new List<string>
+                {
                     "pack",
                     Path.Combine(RepositoryRoot, projectPath),
                     "-c", "Release",
                     "-o", FeedDirectory,
                     "-p:Version=" + Version,
-                    "-p:ContinuousIntegrationBuild=true");
+                    "-p:ContinuousIntegrationBuild=true",
+                };
+                arguments.AddRange(properties.Select(p => "-p:" + p));
+                var result = DotNet.Run(RepositoryRoot, null, arguments.ToArray());
                 if (result.ExitCode != 0)
                 {
                     throw new InvalidOperationException($"dotnet pack {projectPath} failed:\n{result}");
