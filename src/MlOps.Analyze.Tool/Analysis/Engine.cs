@@ -17,14 +17,26 @@ namespace MlOps.Analyze.Analysis
     /// <summary>Runs the analyzers over a workspace project and applies their code fixes.</summary>
     internal static class Engine
     {
+        /// <summary>Analyses an input as a plain compilation (no workspace: see <see cref="ConfiguredCompilation"/>).</summary>
+        public static Task<AnalysisResult> AnalyzeAsync(AnalysisInput input, CancellationToken cancellationToken)
+        {
+            var (compilation, options) = ConfiguredCompilation.Create(input, cancellationToken);
+            return AnalyzeAsync(compilation, options, cancellationToken);
+        }
+
         public static async Task<AnalysisResult> AnalyzeAsync(Project project, CancellationToken cancellationToken)
         {
             var compilation = (await project.GetCompilationAsync(cancellationToken).ConfigureAwait(false))!;
+            return await AnalyzeAsync(compilation, project.AnalyzerOptions, cancellationToken).ConfigureAwait(false);
+        }
+
+        private static async Task<AnalysisResult> AnalyzeAsync(Compilation compilation, AnalyzerOptions analyzerOptions, CancellationToken cancellationToken)
+        {
             var exceptions = new ConcurrentQueue<string>();
             var withAnalyzers = compilation.WithAnalyzers(
                 AnalyzerCatalog.Analyzers,
                 new CompilationWithAnalyzersOptions(
-                    project.AnalyzerOptions,
+                    analyzerOptions,
                     onAnalyzerException: (exception, analyzer, _) => exceptions.Enqueue($"{analyzer.GetType().Name}: {exception.GetType().Name}: {exception.Message}"),
                     concurrentAnalysis: true,
                     logAnalyzerExecutionTime: false,

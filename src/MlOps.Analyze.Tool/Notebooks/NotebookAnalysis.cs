@@ -55,10 +55,10 @@ namespace MlOps.Analyze.Notebooks
                 return;
             }
 
-            var project = CreateProject(notebook, script, options, resolver, report, displayPath);
+            var input = CreateInput(notebook, script, options, resolver, report, displayPath);
             if (options.Fix)
             {
-                var (fixedProject, fixedIds, problems) = await Engine.FixAsync(project, cancellationToken).ConfigureAwait(false);
+                var (fixedProject, fixedIds, problems) = await Engine.FixAsync(input.CreateProject(), cancellationToken).ConfigureAwait(false);
                 foreach (var problem in problems)
                 {
                     report.Messages.Add(new ToolMessage("warning", displayPath, problem));
@@ -81,12 +81,12 @@ namespace MlOps.Analyze.Notebooks
                         report.Messages.Add(new ToolMessage("note", displayPath, $"fixed {string.Join(", ", fixedIds.GroupBy(i => i).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Count() == 1 ? g.Key : $"{g.Key} x{g.Count()}"))}"));
                         notebook = NotebookReader.Read(path);
                         script = NotebookScript.Build(notebook);
-                        project = CreateProject(notebook, script, options, resolver, new Report(), displayPath);
+                        input = CreateInput(notebook, script, options, resolver, new Report(), displayPath);
                     }
                 }
             }
 
-            var result = await Engine.AnalyzeAsync(project, cancellationToken).ConfigureAwait(false);
+            var result = await Engine.AnalyzeAsync(input, cancellationToken).ConfigureAwait(false);
             foreach (var diagnostic in result.Findings)
             {
                 var finding = Map(script, path, displayPath, diagnostic);
@@ -116,7 +116,7 @@ namespace MlOps.Analyze.Notebooks
             }
         }
 
-        private static Project CreateProject(Notebook notebook, NotebookScript script, ToolOptions options, PackageResolver resolver, Report report, string displayPath)
+        private static AnalysisInput CreateInput(Notebook notebook, NotebookScript script, ToolOptions options, PackageResolver resolver, Report report, string displayPath)
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(notebook.Path))!;
             var resolution = resolver.Resolve(script.Packages.Select(p => new PackageRequest(p.Id, p.Version)));
@@ -140,7 +140,7 @@ namespace MlOps.Analyze.Notebooks
                 }
             }
 
-            var input = new AnalysisInput
+            return new AnalysisInput
             {
                 Name = Path.GetFileNameWithoutExtension(notebook.Path),
                 ParseOptions = ParseOptions,
@@ -154,7 +154,6 @@ namespace MlOps.Analyze.Notebooks
                 },
                 AnalyzerConfigs = AnalyzerConfigFiles.ForDirectory(directory, options.Level ?? "recommended"),
             };
-            return input.CreateProject();
         }
 
         /// <summary>

@@ -79,7 +79,7 @@ namespace MlOps.Analyze.Projects
                 AdditionalFiles = parsed.AdditionalFiles.Where(f => File.Exists(f.Path)).Select(f => (f.Path, SourceText.From(File.ReadAllText(f.Path)))).ToList(),
                 AnalyzerConfigs = configs,
             };
-            await SourceFiles.AnalyzeProjectAsync(input.CreateProject(), options, report, display, cancellationToken).ConfigureAwait(false);
+            await SourceFiles.AnalyzeProjectAsync(input, options, report, display, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>The projects of a .sln or .slnx (C# projects only).</summary>

@@ -60,13 +60,15 @@ namespace MlOps.Analyze.Projects
                 Documents = documents,
                 AnalyzerConfigs = configs,
             };
-            await AnalyzeProjectAsync(input.CreateProject(), options, report, display, cancellationToken).ConfigureAwait(false);
+            await AnalyzeProjectAsync(input, options, report, display, cancellationToken).ConfigureAwait(false);
         }
 
-        public static async Task AnalyzeProjectAsync(Project project, ToolOptions options, Report report, Func<string, string> display, CancellationToken cancellationToken)
+        public static async Task AnalyzeProjectAsync(AnalysisInput input, ToolOptions options, Report report, Func<string, string> display, CancellationToken cancellationToken)
         {
+            Project? project = null;
             if (options.Fix)
             {
+                project = input.CreateProject();
                 var (fixedProject, fixedIds, problems) = await Engine.FixAsync(project, cancellationToken).ConfigureAwait(false);
                 foreach (var problem in problems)
                 {
@@ -97,7 +99,10 @@ namespace MlOps.Analyze.Projects
                 project = fixedProject;
             }
 
-            var result = await Engine.AnalyzeAsync(project, cancellationToken).ConfigureAwait(false);
+            // Without --fix no workspace is made: the plain compilation is analysed (the same options, without MEF's cost).
+            var result = project is null
+                ? await Engine.AnalyzeAsync(input, cancellationToken).ConfigureAwait(false)
+                : await Engine.AnalyzeAsync(project, cancellationToken).ConfigureAwait(false);
             foreach (var diagnostic in result.Findings)
             {
                 var span = diagnostic.Location.GetLineSpan();
@@ -121,7 +126,7 @@ namespace MlOps.Analyze.Projects
 
             foreach (var exception in result.AnalyzerExceptions)
             {
-                report.Messages.Add(new ToolMessage("warning", display(project.FilePath ?? project.Name), "an analyzer failed: " + exception));
+                report.Messages.Add(new ToolMessage("warning", display(input.ProjectPath ?? input.Name), "an analyzer failed: " + exception));
             }
         }
 
