@@ -818,6 +818,18 @@ namespace MlOps.Analyzers.Tests.Rules
             await AnalyzerVerifier<UnseededTrainingAnalyzer>.VerifyNoCrashAsync(source);
         }
 
+        [Theory]
+        [InlineData("var ml = new MLContext(); return new AutoMLExperiment(ml, );")]
+        [InlineData("var ml = new MLContext(); return new AutoMLExperiment(, new AutoMLExperiment.AutoMLExperimentSettings());")]
+        [InlineData("var ml = new MLContext(); return ml.Auto().CreateExperiment(new AutoMLExperiment.AutoMLExperimentSettings { Seed = });")]
+        [InlineData("var ml = new MLContext(); return ml.Auto().CreateRegressionExperiment(")]
+        [InlineData("var ml = new MLContext(); return ml.Auto().Create")]
+        public async Task HalfTypedAutoMLCode_DoesNotThrow(string statements)
+        {
+            var source = Usings + AutoMLStandIn + "namespace App { using Microsoft.ML.AutoML; class T { object M(IDataView data) { " + statements + " } } }";
+            await AnalyzerVerifier<UnseededTrainingAnalyzer>.VerifyNoCrashAsync(source);
+        }
+
         [Fact]
         public async Task ManyTypesAndPartialClasses_AreDeterministic()
         {
