@@ -51,6 +51,8 @@ namespace MlOps.Analyzers
             InputOutputColumnPair = compilation.GetTypeByMetadataName("Microsoft.ML.InputOutputColumnPair");
             TextLoaderColumn = compilation.GetTypeByMetadataName("Microsoft.ML.Data.TextLoader+Column");
             OnnxExportExtensions = compilation.GetTypeByMetadataName("Microsoft.ML.OnnxExportExtensions");
+            AutoCatalog = compilation.GetTypeByMetadataName("Microsoft.ML.AutoML.AutoCatalog");
+            AutoMLExperiment = compilation.GetTypeByMetadataName("Microsoft.ML.AutoML.AutoMLExperiment");
         }
 
         public Compilation Compilation { get; }
@@ -115,6 +117,15 @@ namespace MlOps.Analyzers
         /// that package is referenced (0.23 with ML.NET 5, 0.24 with ML.NET 6; the same public API).
         /// </summary>
         public INamedTypeSymbol? OnnxExportExtensions { get; }
+
+        /// <summary>
+        /// Microsoft.ML.AutoML's <c>mlContext.Auto()</c> catalog, when that package is referenced: its
+        /// <c>Create...Experiment</c> methods start experiments on the context.
+        /// </summary>
+        public INamedTypeSymbol? AutoCatalog { get; }
+
+        /// <summary>Microsoft.ML.AutoML's sweepable-pipeline experiment (also created with <c>new AutoMLExperiment(context, settings)</c>).</summary>
+        public INamedTypeSymbol? AutoMLExperiment { get; }
 
         /// <summary>
         /// One instance per compilation, shared by every analyzer of the package (the table holds it only

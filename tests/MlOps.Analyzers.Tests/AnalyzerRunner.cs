@@ -81,5 +81,28 @@ namespace MlOps.Analyzers.Tests
 
         public static async Task<Result> RunAsync(string source, bool withMlNet = true) =>
             await RunAsync(await CompileAsync(new[] { source }, withMlNet));
+
+        /// <summary>
+        /// A reference assembly named <paramref name="assemblyName"/> compiled from <paramref name="source"/> against
+        /// <paramref name="mlNet"/>: a stand-in for an ML.NET package the feed does not serve (Microsoft.ML.Recommender).
+        /// Public-signed with ML.NET's public key, so the InternalsVisibleTo that Microsoft.ML.Data grants that package
+        /// lets its catalogs derive from <c>TrainCatalogBase</c> as the real ones do.
+        /// </summary>
+        public static async Task<MetadataReference> CompileStandInAsync(string assemblyName, string source, MlNetReferenceSet mlNet)
+        {
+            var mlNetData = mlNet.Paths.Single(p => System.IO.Path.GetFileName(p) == "Microsoft.ML.Data.dll");
+            var publicKey = AssemblyName.GetAssemblyName(mlNetData).GetPublicKey();
+            Assert.True(publicKey is { Length: > 0 }, $"{mlNetData} has no public key");
+            var compilation = CSharpCompilation.Create(
+                assemblyName,
+                new[] { CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest)) },
+                (await Framework.Value).AddRange(mlNet.References),
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, publicSign: true, cryptoPublicKey: ImmutableArray.Create(publicKey!)));
+            using var image = new System.IO.MemoryStream();
+            var emitted = compilation.Emit(image);
+            Assert.True(emitted.Success, $"the stand-in {assemblyName} does not compile against {mlNet}: "
+                + string.Join(Environment.NewLine, emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
+            return MetadataReference.CreateFromImage(image.ToArray());
+        }
     }
 }

@@ -46,9 +46,12 @@ namespace MlOps.Analyzers.Tests
             StringComparer.Ordinal,
             "Microsoft.Extensions.ML.BuilderExtensions",                      // Microsoft.Extensions.ML
             "Microsoft.Extensions.ML.PredictionEnginePool`2",                  // Microsoft.Extensions.ML
+            "Microsoft.ML.AutoML.AutoCatalog",                                // Microsoft.ML.AutoML
+            "Microsoft.ML.AutoML.AutoMLExperiment",                           // Microsoft.ML.AutoML
             "Microsoft.ML.ImageEstimatorsCatalog",                            // Microsoft.ML.ImageAnalytics
             "Microsoft.ML.OnnxCatalog",                                       // Microsoft.ML.OnnxTransformer
             "Microsoft.ML.TensorflowCatalog",                                 // Microsoft.ML.TensorFlow
+            "Microsoft.ML.Trainers.MatrixFactorizationTrainer",               // Microsoft.ML.Recommender
             "Microsoft.ML.Trainers.OlsTrainer",                               // Microsoft.ML.Mkl.Components
             "Microsoft.ML.Trainers.SymbolicSgdLogisticRegressionBinaryTrainer", // Microsoft.ML.Mkl.Components
             "Microsoft.ML.Transforms.TimeSeries.TimeSeriesPredictionEngine`2"); // Microsoft.ML.TimeSeries

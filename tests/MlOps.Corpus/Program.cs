@@ -9,8 +9,10 @@ using MlOps.Analyzers;
 // Usage: MlOps.Corpus <folder> [--quiet] [--labels <file.tsv>]
 // Each *.csproj below <folder> is compiled from the .cs files in its folder (files of nested projects
 // excluded) against the .NET and ASP.NET Core reference packs of this SDK and ML.NET 5; every analyzer
-// runs; findings and analyzer exceptions are printed. Types from packages the corpus uses but this tool
-// does not reference stay unresolved, as in half-typed code: the analyzers must cope.
+// runs; findings and analyzer exceptions are printed. Microsoft.ML.AutoML and Microsoft.ML.Recommender, which this
+// machine's feed does not serve, are referenced as stand-ins compiled from StandIns/*.cs (their public API shapes
+// only); types from the other packages the corpus uses but this tool does not reference stay unresolved, as in
+// half-typed code: the analyzers must cope.
 // With --labels, every finding and every labelled call site is compared with the hand-made labels (see
 // labels/README.md): per rule, true, false and missed findings, precision and recall; any finding without a
 // label, and any labelled site whose outcome differs from the one recorded, fails the run.
@@ -148,5 +150,32 @@ static ImmutableArray<MetadataReference> LoadReferences()
 
     referenceDlls.AddRange(Directory.GetFiles(AppContext.BaseDirectory, "Microsoft.ML*.dll"));
     _ = version;
-    return referenceDlls.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
+    var references = referenceDlls.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
+    return references.AddRange(StandIns(references));
+}
+
+// A reference assembly per StandIns/<assembly name>.cs, compiled against the references above. They are public-signed
+// with ML.NET's public key: Microsoft.ML.Data grants its internals to Microsoft.ML.Recommender by that key, so the
+// stand-in's catalogs can derive from TrainCatalogBase as the real ones do (its constructors are private protected).
+static IEnumerable<MetadataReference> StandIns(ImmutableArray<MetadataReference> references)
+{
+    var mlNetKey = AssemblyName.GetAssemblyName(Path.Combine(AppContext.BaseDirectory, "Microsoft.ML.Data.dll")).GetPublicKey()!;
+    foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "StandIns"), "*.cs").OrderBy(f => f, StringComparer.Ordinal))
+    {
+        var name = Path.GetFileNameWithoutExtension(file);
+        var compilation = CSharpCompilation.Create(
+            name,
+            new[] { CSharpSyntaxTree.ParseText(File.ReadAllText(file), new CSharpParseOptions(LanguageVersion.Latest), path: file) },
+            references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, publicSign: true, cryptoPublicKey: ImmutableArray.Create(mlNetKey)));
+        using var image = new MemoryStream();
+        var emitted = compilation.Emit(image);
+        if (!emitted.Success)
+        {
+            var errors = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(10);
+            throw new InvalidOperationException($"the stand-in {file} does not compile:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
+        }
+
+        yield return MetadataReference.CreateFromImage(image.ToArray());
+    }
 }

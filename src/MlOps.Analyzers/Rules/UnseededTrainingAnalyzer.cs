@@ -73,6 +73,7 @@ namespace MlOps.Analyzers.Rules
                     {
                         case IObjectCreationOperation creation:
                             OnCreation(creation, state, creations);
+                            OnExperimentCreation(creation, state);
                             break;
                         case IInvocationOperation invocation:
                             OnInvocation(invocation, state);
@@ -269,13 +270,12 @@ namespace MlOps.Analyzers.Rules
                 return null;
             }
 
-            // AutoML (Microsoft.ML.AutoML): mlContext.Auto() is the door to every experiment; only
-            // InferColumns on it is deterministic. Matched by name: the package may not be referenced.
-            if (method.Name == "Auto" && method.IsExtensionMethod && SymbolEqualityComparer.Default.Equals(receiverType, types.MLContext))
+            // AutoML (Microsoft.ML.AutoML): an experiment started from mlContext.Auto() draws on the context's seed
+            // (docs/rules/MLOPS101.md says where); the catalog's other methods (InferColumns, Featurizer, the
+            // sweepable pipelines) only describe what an experiment will try.
+            if (types.AutoCatalog is not null && SymbolEqualityComparer.Default.Equals(method.ContainingType, types.AutoCatalog))
             {
-                return invocation.Parent is IInvocationOperation { TargetMethod.Name: "InferColumns" } next && next.Instance == invocation
-                    ? null
-                    : "starts an AutoML experiment";
+                return IsExperimentFactory(method) ? "starts an AutoML experiment" : null;
             }
 
             if (!IsFromMlNet(method))
@@ -297,10 +297,45 @@ namespace MlOps.Analyzers.Rules
                 && receiverType?.Name != "CalibratorsCatalog"
                 && MlNetTypes.Implements(method.ReturnType, types.IEstimator))
             {
-                return SeedsThroughOptions(invocation) ? null : $"creates trainer '{method.Name}'";
+                return TakesNoRandomnessFromTheContext(method.ReturnType) || SeedsThroughOptions(invocation)
+                    ? null
+                    : $"creates trainer '{method.Name}'";
             }
 
             return seed is not null ? $"calls '{method.Name}' without a seed" : null;
+        }
+
+        /// <summary><c>CreateExperiment</c> and the <c>Create&lt;Task&gt;Experiment</c> methods of <c>AutoCatalog</c>.</summary>
+        private static bool IsExperimentFactory(IMethodSymbol method) =>
+            method.Name.StartsWith("Create", StringComparison.Ordinal) && method.Name.EndsWith("Experiment", StringComparison.Ordinal);
+
+        /// <summary>
+        /// Trainers whose training never reads the context's random source, so a seed on the context changes
+        /// nothing for them (checked in ML.NET's sources; docs/rules/MLOPS101.md gives the reference):
+        /// matrix factorization hands training to LIBMF, whose generators are its own.
+        /// </summary>
+        private static readonly ImmutableHashSet<string> TrainersWithoutContextRandomness = ImmutableHashSet.Create(
+            StringComparer.Ordinal,
+            "Microsoft.ML.Trainers.MatrixFactorizationTrainer");
+
+        private static bool TakesNoRandomnessFromTheContext(ITypeSymbol trainer) =>
+            TrainersWithoutContextRandomness.Contains(trainer.OriginalDefinition.ContainingNamespace?.ToDisplayString() + "." + trainer.OriginalDefinition.MetadataName);
+
+        /// <summary><c>new AutoMLExperiment(context, settings)</c>: the same experiment <c>Auto().CreateExperiment()</c> starts.</summary>
+        private static void OnExperimentCreation(IObjectCreationOperation creation, CompilationState state)
+        {
+            if (state.Types.AutoMLExperiment is null || !SymbolEqualityComparer.Default.Equals(creation.Type, state.Types.AutoMLExperiment))
+            {
+                return;
+            }
+
+            foreach (var argument in creation.Arguments)
+            {
+                if (argument.Parameter is { } parameter && state.IsMLContext(parameter.Type) && state.ResolveNode(argument.Value) is { } root)
+                {
+                    state.Graph.AddUse(root, new Use("starts an AutoML experiment", creation.Syntax.GetLocation()));
+                }
+            }
         }
 
         /// <summary>The optional <c>int? seed</c> parameter ML.NET gives its randomized operations; hash seeds (uint) are not randomness.</summary>

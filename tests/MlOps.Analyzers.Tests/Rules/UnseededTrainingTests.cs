@@ -215,6 +215,229 @@ namespace MlOps.Analyzers.Tests.Rules
                 Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithLocation(0).WithArguments("mlContext", "starts an AutoML experiment"));
         }
 
+        /// <summary>
+        /// Microsoft.ML.AutoML's API as the tests need it (real namespaces and signatures; the package is not on this
+        /// machine's feed). Bodies are stand-ins.
+        /// </summary>
+        private const string AutoMLStandIn = /* lang=c#-test */ """
+            namespace Microsoft.ML.AutoML
+            {
+                public static class MLContextExtension
+                {
+                    public static AutoCatalog Auto(this MLContext mlContext) => new AutoCatalog();
+                }
+
+                public sealed class AutoCatalog
+                {
+                    public RegressionExperiment CreateRegressionExperiment(RegressionExperimentSettings experimentSettings) => null!;
+                    public MulticlassClassificationExperiment CreateMulticlassClassificationExperiment(uint maxExperimentTimeInSeconds) => null!;
+                    public AutoMLExperiment CreateExperiment(AutoMLExperiment.AutoMLExperimentSettings? settings = null) => null!;
+                    public ColumnInferenceResults InferColumns(string path, string labelColumnName = "Label", char? separatorChar = null) => null!;
+                    public SweepablePipeline Featurizer(IDataView data, string outputColumnName = "Features", string[]? catelogicalColumns = null) => null!;
+                    public SweepablePipeline Regression(string labelColumnName = "Label", string featureColumnName = "Features") => null!;
+                }
+
+                public abstract class ExperimentSettings { public uint MaxExperimentTimeInSeconds { get; set; } }
+                public sealed class RegressionExperimentSettings : ExperimentSettings { }
+                public sealed class RegressionExperiment { public object Execute(IDataView trainData, string labelColumnName = "Label") => null!; }
+                public sealed class MulticlassClassificationExperiment { }
+                public sealed class ColumnInferenceResults { }
+                public class SweepablePipeline { }
+
+                public class AutoMLExperiment
+                {
+                    public AutoMLExperiment(MLContext context, AutoMLExperimentSettings settings) { }
+                    public AutoMLExperiment SetPipeline(SweepablePipeline pipeline) => this;
+                    public System.Threading.Tasks.Task<object> RunAsync() => null!;
+
+                    public class AutoMLExperimentSettings : ExperimentSettings { public int? Seed { get; set; } }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task AutoMLExperiments_OfEveryKind_AreReported_EvenWithASeedInTheSettings()
+        {
+            // AutoMLExperimentSettings.Seed seeds the tuner, but every trial's context is made with the main
+            // context's seed (AutoML's DefaultMLContextManager): the trainers and the folds still vary run to run.
+            var source = Usings + AutoMLStandIn + /* lang=c#-test */ """
+
+                namespace App
+                {
+                    using Microsoft.ML.AutoML;
+
+                    class Program
+                    {
+                        object Classic(IDataView data)
+                        {
+                            var ml = {|#0:new MLContext()|};
+                            return ml.Auto().CreateRegressionExperiment(new RegressionExperimentSettings { MaxExperimentTimeInSeconds = 60 }).Execute(data);
+                        }
+
+                        object Multiclass() => {|#1:new MLContext()|}.Auto().CreateMulticlassClassificationExperiment(60);
+
+                        object Sweepable(IDataView data)
+                        {
+                            var ml = {|#2:new MLContext()|};
+                            var pipeline = ml.Auto().Featurizer(data);
+                            return ml.Auto().CreateExperiment(new AutoMLExperiment.AutoMLExperimentSettings { Seed = 1 }).SetPipeline(pipeline).RunAsync();
+                        }
+
+                        object Constructed()
+                        {
+                            var ml = {|#3:new MLContext()|};
+                            return new AutoMLExperiment(ml, new AutoMLExperiment.AutoMLExperimentSettings()).RunAsync();
+                        }
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source,
+                Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithLocation(0).WithArguments("ml", "starts an AutoML experiment"),
+                Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithLocation(1).WithArguments("mlContext", "starts an AutoML experiment"),
+                Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithLocation(2).WithArguments("ml", "starts an AutoML experiment"),
+                Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithLocation(3).WithArguments("ml", "starts an AutoML experiment"));
+        }
+
+        [Fact]
+        public async Task AutoML_SeededContexts_CatalogMethodsThatRunNothing_AndLookAlikes_AreSilent()
+        {
+            var source = Usings + AutoMLStandIn + /* lang=c#-test */ """
+
+                namespace Other.AutoML
+                {
+                    // A user's own catalog with the same names, outside Microsoft.ML.AutoML.
+                    public sealed class AutoCatalog { public object CreateBinaryClassificationExperiment(uint seconds) => new object(); }
+
+                    public static class MyExtensions { public static AutoCatalog Auto(this Microsoft.ML.MLContext context) => new AutoCatalog(); }
+                }
+
+                namespace App
+                {
+                    using Microsoft.ML.AutoML;
+
+                    class Program
+                    {
+                        object Seeded(IDataView data)
+                        {
+                            var ml = new MLContext(seed: 1);
+                            return (ml.Auto().CreateExperiment().RunAsync(), ml.Auto().CreateMulticlassClassificationExperiment(60),
+                                new AutoMLExperiment(ml, new AutoMLExperiment.AutoMLExperimentSettings()));
+                        }
+
+                        // Inferring columns and describing a search space run no experiment.
+                        object DescribeOnly(IDataView data)
+                        {
+                            var ml = new MLContext();
+                            return (ml.Auto().InferColumns("data.csv"), ml.Auto().Featurizer(data), ml.Auto().Regression("Fare"));
+                        }
+
+                        object LookAlike() => Other.AutoML.MyExtensions.Auto(new MLContext()).CreateBinaryClassificationExperiment(60);
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source);
+        }
+
+        /// <summary>
+        /// Microsoft.ML.Recommender's catalog and trainer (real namespaces and signatures), compiled into an assembly of
+        /// that name so that, as in the real package, the catalog derives from ML.NET's TrainCatalogBase.
+        /// </summary>
+        private const string RecommenderStandIn = /* lang=c#-test */ """
+            #nullable disable
+            using System.Collections.Generic;
+            using Microsoft.ML.Data;
+            using Microsoft.ML.Trainers;
+
+            namespace Microsoft.ML
+            {
+                public static class RecommenderCatalog
+                {
+                    public static RecommendationCatalog Recommendation(this MLContext ctx) => throw null;
+                }
+
+                public sealed class RecommendationCatalog : TrainCatalogBase
+                {
+                    private RecommendationCatalog() : base(null, null) => throw null;
+
+                    public RecommendationTrainers Trainers => throw null;
+
+                    public IReadOnlyList<CrossValidationResult<RegressionMetrics>> CrossValidate(
+                        IDataView data, IEstimator<ITransformer> estimator, int numberOfFolds = 5, string labelColumnName = "Label",
+                        string samplingKeyColumnName = null, int? seed = null) => throw null;
+
+                    public sealed class RecommendationTrainers : CatalogInstantiatorBase
+                    {
+                        private RecommendationTrainers() : base(null) => throw null;
+
+                        public MatrixFactorizationTrainer MatrixFactorization(string labelColumnName, string matrixColumnIndexColumnName,
+                            string matrixRowIndexColumnName, int approximationRank = 8, double learningRate = 0.1, int numberOfIterations = 20) => throw null;
+
+                        public MatrixFactorizationTrainer MatrixFactorization(MatrixFactorizationTrainer.Options options) => throw null;
+                    }
+                }
+            }
+
+            namespace Microsoft.ML.Trainers
+            {
+                public sealed class MatrixFactorizationTrainer : IEstimator<ITransformer>
+                {
+                    public sealed class Options
+                    {
+                        public string MatrixColumnIndexColumnName;
+                        public string MatrixRowIndexColumnName;
+                        public string LabelColumnName;
+                        public int NumberOfIterations = 20;
+                    }
+
+                    public ITransformer Fit(IDataView input) => throw null;
+
+                    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => throw null;
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task MatrixFactorization_TakesNothingFromTheContext_ButTheRecommendationCrossValidateDoes()
+        {
+            // LIBMF seeds its own generators (ML.NET's MatrixFactorizationTrainer passes it no seed): a seed on the
+            // context would change nothing. The catalog's CrossValidate splits with the context's seed when given none.
+            var source = Usings + /* lang=c#-test */ """
+                using Microsoft.ML.Trainers;
+
+                class Recommender
+                {
+                    object WithOptions(IDataView data)
+                    {
+                        var ml = new MLContext();
+                        var options = new MatrixFactorizationTrainer.Options { MatrixColumnIndexColumnName = "user", MatrixRowIndexColumnName = "item", LabelColumnName = "Label" };
+                        return ml.Recommendation().Trainers.MatrixFactorization(options).Fit(data);
+                    }
+
+                    object WithArguments(IDataView data) =>
+                        new MLContext().Recommendation().Trainers.MatrixFactorization("Label", "user", "item", numberOfIterations: 20).Fit(data);
+
+                    object CrossValidated(IDataView data)
+                    {
+                        var ml = new MLContext();
+                        return ml.Recommendation().CrossValidate(data, ml.Recommendation().Trainers.MatrixFactorization("Label", "user", "item"));
+                    }
+                }
+                """;
+            await TestReferences.ForEachMlNetAsync(async mlNet =>
+            {
+                var recommender = await AnalyzerRunner.CompileStandInAsync("Microsoft.ML.Recommender", RecommenderStandIn, mlNet);
+                var compilation = (await AnalyzerRunner.CompileAsync(new[] { source }, mlNet)).AddReferences(recommender);
+                Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+                var result = await AnalyzerRunner.RunAsync(
+                    compilation,
+                    System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new UnseededTrainingAnalyzer()));
+                Assert.Empty(result.Exceptions);
+                var finding = Assert.Single(result.Diagnostics);
+                Assert.Equal("MLContext 'ml' is used for training without a seed: results change from run to run (it calls 'CrossValidate' without a seed)", finding.GetMessage());
+                Assert.Equal(21, finding.Location.GetLineSpan().StartLinePosition.Line + 1);
+            });
+        }
+
         [Fact]
         public async Task ExtensionTrainers_FastTreeAndLightGbm_AreReported()
         {
@@ -592,6 +815,18 @@ namespace MlOps.Analyzers.Tests.Rules
         public async Task HalfTypedCode_DoesNotThrow(string statements)
         {
             var source = Usings + "class T { void M(IDataView data) { " + statements + " } }";
+            await AnalyzerVerifier<UnseededTrainingAnalyzer>.VerifyNoCrashAsync(source);
+        }
+
+        [Theory]
+        [InlineData("var ml = new MLContext(); return new AutoMLExperiment(ml, );")]
+        [InlineData("var ml = new MLContext(); return new AutoMLExperiment(, new AutoMLExperiment.AutoMLExperimentSettings());")]
+        [InlineData("var ml = new MLContext(); return ml.Auto().CreateExperiment(new AutoMLExperiment.AutoMLExperimentSettings { Seed = });")]
+        [InlineData("var ml = new MLContext(); return ml.Auto().CreateRegressionExperiment(")]
+        [InlineData("var ml = new MLContext(); return ml.Auto().Create")]
+        public async Task HalfTypedAutoMLCode_DoesNotThrow(string statements)
+        {
+            var source = Usings + AutoMLStandIn + "namespace App { using Microsoft.ML.AutoML; class T { object M(IDataView data) { " + statements + " } } }";
             await AnalyzerVerifier<UnseededTrainingAnalyzer>.VerifyNoCrashAsync(source);
         }
 
