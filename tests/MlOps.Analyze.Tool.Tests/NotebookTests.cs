@@ -27,7 +27,7 @@ namespace MlOps.Analyze.Tool.Tests
             var result = await ToolRunner.RunAsync(ToolRunner.Fixture("HousePrices.ipynb"));
 
             var line = result.Output.Split('\n').Single(l => l.Contains("MLOPS101", StringComparison.Ordinal));
-            Assert.EndsWith("HousePrices.ipynb[cell 5]:1:17: warning MLOPS101: MLContext 'mlContext' is used for training without a seed: results change from run to run (it creates trainer 'FastTree')", line.TrimEnd());
+            Assert.EndsWith("HousePrices.ipynb[cell 5]:1:17: warning MLOPS101: MLContext 'mlContext' is used for training without a seed: results change from run to run (it creates trainer 'LightGbm')", line.TrimEnd());
         }
 
         [Fact]

@@ -297,7 +297,7 @@ namespace MlOps.Analyzers.Rules
                 && receiverType?.Name != "CalibratorsCatalog"
                 && MlNetTypes.Implements(method.ReturnType, types.IEstimator))
             {
-                return TakesNoRandomnessFromTheContext(method.ReturnType) || SeedsThroughOptions(invocation)
+                return TakesNoRandomnessFromTheContext(invocation, method, depth: 0) || SeedsThroughOptions(invocation)
                     ? null
                     : $"creates trainer '{method.Name}'";
             }
@@ -310,16 +310,88 @@ namespace MlOps.Analyzers.Rules
             method.Name.StartsWith("Create", StringComparison.Ordinal) && method.Name.EndsWith("Experiment", StringComparison.Ordinal);
 
         /// <summary>
-        /// Trainers whose training never reads the context's random source, so a seed on the context changes
-        /// nothing for them (checked in ML.NET's sources; docs/rules/MLOPS101.md gives the reference):
-        /// matrix factorization hands training to LIBMF, whose generators are its own.
+        /// Trainers whose training never reads the context's random source (<c>IHost.Rand</c>), so a seed on the
+        /// context changes nothing for them (checked in ML.NET's sources; docs/rules/MLOPS101.md gives the files):
+        /// matrix factorization hands training to LIBMF, whose generators are its own; the FastTree family (FastTree,
+        /// FastForest, GAM) seeds its own generators from <c>Options.Seed</c>, an <c>int</c> that defaults to 123; naive
+        /// Bayes, OLS and the prior trainer draw nothing.
         /// </summary>
         private static readonly ImmutableHashSet<string> TrainersWithoutContextRandomness = ImmutableHashSet.Create(
             StringComparer.Ordinal,
-            "Microsoft.ML.Trainers.MatrixFactorizationTrainer");
+            "Microsoft.ML.Trainers.MatrixFactorizationTrainer",
+            "Microsoft.ML.Trainers.FastTree.FastTreeBinaryTrainer",
+            "Microsoft.ML.Trainers.FastTree.FastTreeRegressionTrainer",
+            "Microsoft.ML.Trainers.FastTree.FastTreeRankingTrainer",
+            "Microsoft.ML.Trainers.FastTree.FastTreeTweedieTrainer",
+            "Microsoft.ML.Trainers.FastTree.FastForestBinaryTrainer",
+            "Microsoft.ML.Trainers.FastTree.FastForestRegressionTrainer",
+            "Microsoft.ML.Trainers.FastTree.GamBinaryTrainer",
+            "Microsoft.ML.Trainers.FastTree.GamRegressionTrainer",
+            "Microsoft.ML.Trainers.NaiveBayesMulticlassTrainer",
+            "Microsoft.ML.Trainers.OlsTrainer",
+            "Microsoft.ML.Trainers.PriorTrainer");
 
-        private static bool TakesNoRandomnessFromTheContext(ITypeSymbol trainer) =>
-            TrainersWithoutContextRandomness.Contains(trainer.OriginalDefinition.ContainingNamespace?.ToDisplayString() + "." + trainer.OriginalDefinition.MetadataName);
+        /// <summary>
+        /// L-BFGS trainers draw from the context only for random initial weights (<c>InitialWeightsDiameter</c> &gt; 0 in
+        /// their options; 0 by default and in every overload without options).
+        /// </summary>
+        private static readonly ImmutableHashSet<string> TrainersRandomOnlyWithInitialWeights = ImmutableHashSet.Create(
+            StringComparer.Ordinal,
+            "Microsoft.ML.Trainers.LbfgsLogisticRegressionBinaryTrainer",
+            "Microsoft.ML.Trainers.LbfgsMaximumEntropyMulticlassTrainer",
+            "Microsoft.ML.Trainers.LbfgsPoissonRegressionTrainer");
+
+        /// <summary>OneVersusAll and PairwiseCoupling draw nothing themselves: their binary trainer does.</summary>
+        private static readonly ImmutableHashSet<string> WrappingTrainers = ImmutableHashSet.Create(
+            StringComparer.Ordinal,
+            "Microsoft.ML.Trainers.OneVersusAllTrainer",
+            "Microsoft.ML.Trainers.PairwiseCouplingTrainer");
+
+        private static string FullName(ITypeSymbol type) =>
+            type.OriginalDefinition.ContainingNamespace?.ToDisplayString() + "." + type.OriginalDefinition.MetadataName;
+
+        private static bool TakesNoRandomnessFromTheContext(IInvocationOperation invocation, IMethodSymbol method, int depth)
+        {
+            var name = FullName(method.ReturnType);
+            if (TrainersWithoutContextRandomness.Contains(name))
+            {
+                return true;
+            }
+
+            if (TrainersRandomOnlyWithInitialWeights.Contains(name))
+            {
+                return !SetsRandomInitialWeights(invocation);
+            }
+
+            // A wrapper is as random as the binary trainer it is handed, when that is a trainer call in place.
+            if (WrappingTrainers.Contains(name) && depth < 2)
+            {
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (argument.Parameter?.Name == "binaryEstimator" && argument.Value.WithoutConversions() is IInvocationOperation inner)
+                    {
+                        return TakesNoRandomnessFromTheContext(inner, inner.TargetMethod, depth + 1);
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// An options object that sets <c>InitialWeightsDiameter</c> to anything but the constant 0. An options object the
+        /// rule cannot follow (a field, a parameter) counts as not setting it: precision first.
+        /// </summary>
+        private static bool SetsRandomInitialWeights(IInvocationOperation invocation)
+        {
+            if (TrainerOptions.Find(invocation) is not { Followed: true } options
+                || !options.Members.TryGetValue("InitialWeightsDiameter", out var diameter))
+            {
+                return false;
+            }
+
+            return diameter.WithoutConversions().ConstantValue is not { HasValue: true, Value: 0f or 0d or 0 };
+        }
 
         /// <summary><c>new AutoMLExperiment(context, settings)</c>: the same experiment <c>Auto().CreateExperiment()</c> starts.</summary>
         private static void OnExperimentCreation(IObjectCreationOperation creation, CompilationState state)

@@ -439,18 +439,76 @@ namespace MlOps.Analyzers.Tests.Rules
         }
 
         [Fact]
-        public async Task ExtensionTrainers_FastTreeAndLightGbm_AreReported()
+        public async Task ExtensionTrainers_LightGbmIsReported()
         {
+            // LightGBM's seed is Options.Seed ?? the context's random source (LightGbmTrainerBase).
             var source = Usings + /* lang=c#-test */ """
                 class Trainer
                 {
-                    object FastTree() { var ml = {|#0:new MLContext()|}; return ml.BinaryClassification.Trainers.FastTree(); }
+                    object Binary() { var ml = {|#0:new MLContext()|}; return ml.BinaryClassification.Trainers.LightGbm(); }
                     object Light() => {|#1:new MLContext()|}.Regression.Trainers.LightGbm();
                 }
                 """;
             await Verify.VerifyAnalyzerAsync(source,
-                Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithLocation(0).WithArguments("ml", "creates trainer 'FastTree'"),
+                Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithLocation(0).WithArguments("ml", "creates trainer 'LightGbm'"),
                 Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithLocation(1).WithArguments("new MLContext()", "creates trainer 'LightGbm'"));
+        }
+
+        [Fact]
+        public async Task TrainersThatDrawNothingFromTheContext_AreSilent()
+        {
+            // FastTree, FastForest and GAM seed their own generators (Options.Seed, an int defaulting to 123); naive Bayes
+            // draws nothing; L-BFGS only for random initial weights (InitialWeightsDiameter > 0, 0 by default).
+            var source = Usings + /* lang=c#-test */ """
+                using Microsoft.ML.Trainers;
+                using Microsoft.ML.Trainers.FastTree;
+
+                class Trainer
+                {
+                    object Trees() => new MLContext().BinaryClassification.Trainers.FastTree();
+                    object TreesWithOptions() => new MLContext().BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options { NumberOfTrees = 50 });
+                    object Forest() => new MLContext().Regression.Trainers.FastForest();
+                    object Ranking() => new MLContext().Ranking.Trainers.FastTree();
+                    object Tweedie() => new MLContext().Regression.Trainers.FastTreeTweedie();
+                    object Gam() => new MLContext().BinaryClassification.Trainers.Gam();
+                    object Bayes() => new MLContext().MulticlassClassification.Trainers.NaiveBayes();
+                    object Lbfgs() => new MLContext().BinaryClassification.Trainers.LbfgsLogisticRegression();
+                    object Entropy() => new MLContext().MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options { L2Regularization = 0.1f });
+                    object Poisson()
+                    {
+                        var ml = new MLContext();
+                        var options = new LbfgsPoissonRegressionTrainer.Options();
+                        options.InitialWeightsDiameter = 0;
+                        return ml.Regression.Trainers.LbfgsPoissonRegression(options);
+                    }
+                    object Wrapped() { var ml = new MLContext(); return ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree()); }
+                    object Coupled() { var ml = new MLContext(); return ml.MulticlassClassification.Trainers.PairwiseCoupling(ml.BinaryClassification.Trainers.LbfgsLogisticRegression()); }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Lbfgs_WithRandomInitialWeights_IsReported()
+        {
+            var source = Usings + /* lang=c#-test */ """
+                using Microsoft.ML.Trainers;
+
+                class Trainer
+                {
+                    object InTheCall() => {|#0:new MLContext()|}.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options { InitialWeightsDiameter = 0.5f });
+                    object SetLater(float diameter)
+                    {
+                        var ml = {|#1:new MLContext()|};
+                        var options = new LbfgsMaximumEntropyMulticlassTrainer.Options();
+                        options.InitialWeightsDiameter = diameter;
+                        return ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(options);
+                    }
+                }
+                """;
+            await Verify.VerifyAnalyzerAsync(source,
+                Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithLocation(0).WithArguments("new MLContext()", "creates trainer 'LbfgsLogisticRegression'"),
+                Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithLocation(1).WithArguments("ml", "creates trainer 'LbfgsMaximumEntropy'"));
         }
 
         [Fact]
@@ -458,7 +516,6 @@ namespace MlOps.Analyzers.Tests.Rules
         {
             var source = Usings + /* lang=c#-test */ """
                 using Microsoft.ML.Trainers;
-                using Microsoft.ML.Trainers.FastTree;
                 using Microsoft.ML.Trainers.LightGbm;
 
                 class Trainer
@@ -466,9 +523,9 @@ namespace MlOps.Analyzers.Tests.Rules
                     object Trees()
                     {
                         var ml = {|#0:new MLContext()|};
-                        var options = new FastTreeBinaryTrainer.Options { NumberOfTrees = 50 };
+                        var options = new LightGbmBinaryTrainer.Options { NumberOfIterations = 50 };
                         options.LearningRate = 0.1;
-                        return ml.BinaryClassification.Trainers.FastTree(options);
+                        return ml.BinaryClassification.Trainers.LightGbm(options);
                     }
 
                     object Pca() => {|#1:new MLContext()|}.AnomalyDetection.Trainers.RandomizedPca(new RandomizedPcaTrainer.Options { Rank = 3 });
@@ -479,7 +536,7 @@ namespace MlOps.Analyzers.Tests.Rules
                 }
                 """;
             await Verify.VerifyAnalyzerAsync(source,
-                Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithLocation(0).WithArguments("ml", "creates trainer 'FastTree'"),
+                Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithLocation(0).WithArguments("ml", "creates trainer 'LightGbm'"),
                 Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithLocation(1).WithArguments("new MLContext()", "creates trainer 'RandomizedPca'"),
                 Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithLocation(2).WithArguments("new MLContext()", "creates trainer 'LightGbm'"),
                 Verify.Diagnostic(RuleIdentifiers.UnseededTraining).WithLocation(3).WithArguments("new MLContext()", "creates trainer 'SdcaLogisticRegression'"));
@@ -490,18 +547,18 @@ namespace MlOps.Analyzers.Tests.Rules
         {
             var source = Usings + /* lang=c#-test */ """
                 using Microsoft.ML.Trainers;
-                using Microsoft.ML.Trainers.FastTree;
+                using Microsoft.ML.Trainers.LightGbm;
 
                 class Trainer
                 {
-                    private readonly FastTreeBinaryTrainer.Options _fromField = new FastTreeBinaryTrainer.Options();
+                    private readonly LightGbmBinaryTrainer.Options _fromField = new LightGbmBinaryTrainer.Options();
 
                     object SeedSetLater()
                     {
                         var ml = new MLContext();
-                        var options = new FastTreeBinaryTrainer.Options { NumberOfTrees = 50 };
+                        var options = new LightGbmBinaryTrainer.Options { NumberOfIterations = 50 };
                         options.Seed = 7;
-                        return ml.BinaryClassification.Trainers.FastTree(options);
+                        return ml.BinaryClassification.Trainers.LightGbm(options);
                     }
 
                     object Pca() => new MLContext().AnomalyDetection.Trainers.RandomizedPca(new RandomizedPcaTrainer.Options { Seed = 1 });
@@ -509,9 +566,9 @@ namespace MlOps.Analyzers.Tests.Rules
                     // No Seed member, and the only randomness (the shuffle) is turned off.
                     object NoShuffle() => new MLContext().BinaryClassification.Trainers.AveragedPerceptron(new AveragedPerceptronTrainer.Options { Shuffle = false });
 
-                    object Field() => new MLContext().BinaryClassification.Trainers.FastTree(_fromField);
+                    object Field() => new MLContext().BinaryClassification.Trainers.LightGbm(_fromField);
 
-                    object Parameter(FastTreeBinaryTrainer.Options given) => new MLContext().BinaryClassification.Trainers.FastTree(given);
+                    object Parameter(LightGbmBinaryTrainer.Options given) => new MLContext().BinaryClassification.Trainers.LightGbm(given);
                 }
                 """;
             await Verify.VerifyAnalyzerAsync(source);
@@ -523,9 +580,9 @@ namespace MlOps.Analyzers.Tests.Rules
             var source = Usings + /* lang=c#-test */ """
                 class Trainer
                 {
-                    object Wrapped() { var ml = {|#0:new MLContext()|}; return ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree()); }
+                    object Wrapped() { var ml = {|#0:new MLContext()|}; return ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.AveragedPerceptron()); }
 
-                    object Seeded() { var ml = new MLContext(seed: 1); return ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree()); }
+                    object Seeded() { var ml = new MLContext(seed: 1); return ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.AveragedPerceptron()); }
                 }
                 """;
             await Verify.VerifyAnalyzerAsync(source,
