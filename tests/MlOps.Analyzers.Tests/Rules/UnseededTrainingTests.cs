@@ -1,3 +1,4 @@
+using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using MlOps.Analyzers.Rules;
@@ -339,62 +340,11 @@ namespace MlOps.Analyzers.Tests.Rules
         }
 
         /// <summary>
-        /// Microsoft.ML.Recommender's catalog and trainer (real namespaces and signatures), compiled into an assembly of
-        /// that name so that, as in the real package, the catalog derives from ML.NET's TrainCatalogBase.
+        /// Microsoft.ML.Recommender's catalog and trainer (real namespaces and signatures): the corpus tool's stand-in,
+        /// compiled into an assembly of that name so that, as in the real package, the catalog derives from ML.NET's
+        /// TrainCatalogBase.
         /// </summary>
-        private const string RecommenderStandIn = /* lang=c#-test */ """
-            #nullable disable
-            using System.Collections.Generic;
-            using Microsoft.ML.Data;
-            using Microsoft.ML.Trainers;
-
-            namespace Microsoft.ML
-            {
-                public static class RecommenderCatalog
-                {
-                    public static RecommendationCatalog Recommendation(this MLContext ctx) => throw null;
-                }
-
-                public sealed class RecommendationCatalog : TrainCatalogBase
-                {
-                    private RecommendationCatalog() : base(null, null) => throw null;
-
-                    public RecommendationTrainers Trainers => throw null;
-
-                    public IReadOnlyList<CrossValidationResult<RegressionMetrics>> CrossValidate(
-                        IDataView data, IEstimator<ITransformer> estimator, int numberOfFolds = 5, string labelColumnName = "Label",
-                        string samplingKeyColumnName = null, int? seed = null) => throw null;
-
-                    public sealed class RecommendationTrainers : CatalogInstantiatorBase
-                    {
-                        private RecommendationTrainers() : base(null) => throw null;
-
-                        public MatrixFactorizationTrainer MatrixFactorization(string labelColumnName, string matrixColumnIndexColumnName,
-                            string matrixRowIndexColumnName, int approximationRank = 8, double learningRate = 0.1, int numberOfIterations = 20) => throw null;
-
-                        public MatrixFactorizationTrainer MatrixFactorization(MatrixFactorizationTrainer.Options options) => throw null;
-                    }
-                }
-            }
-
-            namespace Microsoft.ML.Trainers
-            {
-                public sealed class MatrixFactorizationTrainer : IEstimator<ITransformer>
-                {
-                    public sealed class Options
-                    {
-                        public string MatrixColumnIndexColumnName;
-                        public string MatrixRowIndexColumnName;
-                        public string LabelColumnName;
-                        public int NumberOfIterations = 20;
-                    }
-
-                    public ITransformer Fit(IDataView input) => throw null;
-
-                    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => throw null;
-                }
-            }
-            """;
+        private static readonly string RecommenderStandIn = File.ReadAllText(RepositoryFiles.PathOf("tests", "MlOps.Corpus", "StandIns", "Microsoft.ML.Recommender.cs"));
 
         [Fact]
         public async Task MatrixFactorization_TakesNothingFromTheContext_ButTheRecommendationCrossValidateDoes()
