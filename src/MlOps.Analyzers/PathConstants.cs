@@ -27,7 +27,7 @@ namespace MlOps.Analyzers
     /// <summary>
     /// Folds a string expression to its value when that value is fixed in the source: a literal, a
     /// <c>const</c>, a local with an initializer and no other write, a <c>readonly</c> field whose only
-    /// value is its initializer, and <c>Path.Combine</c>, <c>Path.Join</c>, <c>string.Concat</c>,
+    /// value is its initializer or whose constructors assign it constants, and <c>Path.Combine</c>, <c>Path.Join</c>, <c>string.Concat</c>,
     /// <c>+</c> and interpolations of those. Everything else (parameters, method results, properties,
     /// configuration, <c>AppContext.BaseDirectory</c>) is not a constant and gives null.
     /// </summary>
@@ -500,6 +500,13 @@ namespace MlOps.Analyzers
                     return null;
                 }
 
+                if (field.DeclaringSyntaxReferences.Length == 1
+                    && field.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken) is VariableDeclaratorSyntax { Initializer: null }
+                    && !field.IsStatic)
+                {
+                    return EvaluateConstructorWrites(reference, field, symbolDepth, expressionDepth);
+                }
+
                 if (field.DeclaringSyntaxReferences.Length != 1
                     || field.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken) is not VariableDeclaratorSyntax { Initializer.Value: { } initializerSyntax }
                     || IsAssignedOutsideItsInitializer(field)
@@ -519,6 +526,73 @@ namespace MlOps.Analyzers
 
                     // Declared in another file: without that file's semantic model only literal text is folded.
                     return EvaluateLiteralSyntax(initializerSyntax, expressionDepth + 1);
+                }
+                finally
+                {
+                    _visiting.Remove(field);
+                }
+            }
+
+            /// <summary>
+            /// A readonly instance field without an initializer, written only by plain assignments in the constructors of its
+            /// type (<c>_modelPath = ...</c>, on any branch), in the file of the reference: when every write folds to a
+            /// constant, the field's value is one of them. A machine-specific one wins (the program uses it wherever that
+            /// branch runs: <c>if (dev) _path = "data"; else _path = @"D:\home\site\wwwroot\data";</c>), else the first.
+            /// Any other write (ref, out, compound, a tuple, an init accessor, a write that does not fold) gives null.
+            /// </summary>
+            private string? EvaluateConstructorWrites(IFieldReferenceOperation reference, IFieldSymbol field, int symbolDepth, int expressionDepth)
+            {
+                var semanticModel = reference.SemanticModel;
+                if (semanticModel is null || symbolDepth >= MaxSymbolDepth || !_visiting.Add(field))
+                {
+                    return null;
+                }
+
+                try
+                {
+                    var values = new List<string>();
+                    foreach (var typeReference in field.ContainingType.DeclaringSyntaxReferences)
+                    {
+                        var type = typeReference.GetSyntax(_cancellationToken);
+                        foreach (var node in type.DescendantNodes())
+                        {
+                            if (node is AccessorDeclarationSyntax accessor && accessor.IsKind(SyntaxKind.InitAccessorDeclaration)
+                                && accessor.DescendantNodes().OfType<IdentifierNameSyntax>().Any(n => n.Identifier.ValueText == field.Name && IsWrittenSyntax(n)))
+                            {
+                                return null;
+                            }
+
+                            if (node is not ConstructorDeclarationSyntax constructor)
+                            {
+                                continue;
+                            }
+
+                            foreach (var name in constructor.DescendantNodes().OfType<IdentifierNameSyntax>())
+                            {
+                                if (name.Identifier.ValueText != field.Name || !IsWrittenSyntax(name))
+                                {
+                                    continue;
+                                }
+
+                                // Only `field = value;` (or `this.field = value;`) in a constructor of this file is followed.
+                                SyntaxNode target = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
+                                if (constructor.SyntaxTree != semanticModel.SyntaxTree
+                                    || target.Parent is not AssignmentExpressionSyntax assignment
+                                    || !assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
+                                    || semanticModel.GetOperation(assignment, _cancellationToken) is not ISimpleAssignmentOperation { IsRef: false } operation
+                                    || operation.Target is not IFieldReferenceOperation written
+                                    || !SymbolEqualityComparer.Default.Equals(written.Field.OriginalDefinition, field)
+                                    || Evaluate(operation.Value, symbolDepth + 1, expressionDepth + 1) is not { } value)
+                                {
+                                    return null;
+                                }
+
+                                values.Add(value);
+                            }
+                        }
+                    }
+
+                    return values.FirstOrDefault(v => Classify(v) == PathKind.MachineSpecific) ?? values.FirstOrDefault();
                 }
                 finally
                 {

@@ -274,6 +274,68 @@ namespace MlOps.Analyzers.Tests.Rules
         }
 
         [Fact]
+        public async Task ReadonlyField_WrittenByConstructorBranches_IsFollowed()
+        {
+            // dotnet/machinelearning-samples' Azure Functions startup: a relative path in development, the App Service
+            // folder otherwise; the field is assigned on two branches of the constructor.
+            var source = Usings + /* lang=c#-test */ """
+                class Startup
+                {
+                    private readonly string _modelPath;
+                    private readonly string _bothRelative;
+
+                    Startup(string environment)
+                    {
+                        if (environment == "Development")
+                        {
+                            _modelPath = Path.Combine("MLModels", "sentiment_model.zip");
+                            _bothRelative = "train.csv";
+                        }
+                        else
+                        {
+                            string deploymentPath = @"D:\home\site\wwwroot\";
+                            this._modelPath = Path.Combine(deploymentPath, "MLModels", "sentiment_model.zip");
+                            _bothRelative = "data/train.csv";
+                        }
+                    }
+
+                    void Run(MLContext ml)
+                    {
+                        ml.Model.Load({|#0:_modelPath|}, out _);
+                        ml.Data.LoadFromTextFile<Row>({|#1:_bothRelative|});
+                    }
+                }
+
+                class Silent
+                {
+                    private readonly string _oneBranchConfigured;
+                    private readonly string _writtenByRef;
+                    private readonly string _neverWritten;
+
+                    Silent(string configured, bool dev)
+                    {
+                        if (dev) { _oneBranchConfigured = "/data/train.csv"; } else { _oneBranchConfigured = configured; }
+                        _writtenByRef = "/data/train.csv";
+                        Fill(ref _writtenByRef);
+                    }
+
+                    static void Fill(ref string value) => value = System.Environment.GetEnvironmentVariable("DATA") ?? value;
+
+                    void Run(MLContext ml)
+                    {
+                        ml.Data.LoadFromTextFile<Row>(_oneBranchConfigured);
+                        ml.Data.LoadFromTextFile<Row>(_writtenByRef);
+                        ml.Data.LoadFromTextFile<Row>(_neverWritten);
+                    }
+                }
+                """;
+            await Verify.VerifyAsync(
+                source,
+                MachineSpecific(0, @"D:\home\site\wwwroot\MLModels\sentiment_model.zip", "Model.Load"),
+                Relative(1, "train.csv", "LoadFromTextFile"));
+        }
+
+        [Fact]
         public async Task RuntimePaths_AreSilent()
         {
             var source = Usings + /* lang=c#-test */ """
